@@ -1,0 +1,34 @@
+using Hotline.Seats;
+
+namespace Hotline.Calls;
+
+/// <summary>
+/// One call, keyed by call id. It keeps the timestamps every KPI needs and persists at each state change,
+/// so a call whose silo died is still on record. It is the arbiter on the caller's side: a call waiting in
+/// several queues (overflow) accepts one offer at a time.
+/// </summary>
+[Alias("hotline.ICallGrain")]
+public interface ICallGrain : IGrainWithStringKey
+{
+    [Alias("Get")] Task<CallSnapshot> GetAsync();
+    /// <summary>The trunk hands over a new call; it is routed to a queue.</summary>
+    [Alias("Start")] Task<CallSnapshot> StartAsync(CallStart start);
+    /// <summary>Digits from the caller (RFC 4733, SIP INFO or the simulated trunk).</summary>
+    [Alias("Dtmf")] Task<CallSnapshot> DtmfAsync(string digits);
+    [Alias("Hangup")] Task<CallSnapshot> HangupAsync(CallParty by);
+    /// <summary>The caller asks to be called back and keeps the place (排队回呼).</summary>
+    [Alias("RequestCallback")] Task<CallSnapshot> RequestCallbackAsync();
+
+    // Between grains.
+    [Alias("TryOffer")] Task<OfferResult> TryOfferAsync(string queueId, string jobNo, int ringTimeoutSeconds);
+    /// <summary>The seat answers the offer (desk button, or the agent's phone).</summary>
+    [Alias("Answer")] Task<CallSnapshot> AnswerAsync(string jobNo);
+    [Alias("Hold")] Task<CallSnapshot> HoldAsync(string jobNo, bool onHold);
+    [Alias("Transfer")] Task<CallSnapshot> TransferAsync(string jobNo, TransferTarget target);
+    /// <summary>The seat finished after-call work for this call.</summary>
+    [Alias("WrapUpDone")] Task WrapUpDoneAsync(string jobNo);
+    /// <summary>The queue gave up on the call (too long a wait, or the queue is full).</summary>
+    [Alias("ExitQueue")] Task ExitQueueAsync(string queueId, Queues.QueueExitDestination destination);
+    /// <summary>The queue asks the call to wait in another queue as well (overflow); it keeps its place.</summary>
+    [Alias("Overflow")] Task OverflowAsync(string fromQueueId, string toQueueId);
+}

@@ -1,0 +1,533 @@
+using Hotline.Common;
+using Hotline.Events;
+using Hotline.Queues;
+using Hotline.Seats;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Placement;
+using Orleans.Runtime;
+
+namespace Hotline.Calls;
+
+/// <summary>The call's durable record; the silo's call storage also writes it as the call detail record.</summary>
+[GenerateSerializer, Alias("hotline.CallRecord")]
+public sealed class CallRecord
+{
+    [Id(0)] public bool Started { get; set; }
+    [Id(1)] public CallState State { get; set; }
+    [Id(2)] public CallChannel Channel { get; set; }
+    [Id(3)] public string? From { get; set; }
+    [Id(4)] public string? To { get; set; }
+    [Id(5)] public string? Language { get; set; }
+    [Id(6)] public int Priority { get; set; }
+    /// <summary>The queue the call waits in (its home queue); overflow queues are in <see cref="Queues"/>.</summary>
+    [Id(7)] public string? QueueId { get; set; }
+    [Id(8)] public string? SeatJobNo { get; set; }
+    [Id(9)] public DateTimeOffset ArrivedAt { get; set; }
+    [Id(10)] public DateTimeOffset? QueuedAt { get; set; }
+    [Id(11)] public DateTimeOffset? OfferedAt { get; set; }
+    [Id(12)] public DateTimeOffset? AnsweredAt { get; set; }
+    [Id(13)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(14)] public DateTimeOffset? WrapUpEndedAt { get; set; }
+    [Id(15)] public string? EndReason { get; set; }
+    [Id(16)] public bool OnHold { get; set; }
+    [Id(17)] public bool IsCallback { get; set; }
+    [Id(18)] public int RingNoAnswerCount { get; set; }
+    [Id(19)] public string? TicketNumber { get; set; }
+    [Id(20)] public List<string> OfferedSeats { get; set; } = [];
+    /// <summary>Every queue the call waits in: the home queue first, then overflow queues.</summary>
+    [Id(21)] public List<string> Queues { get; set; } = [];
+    /// <summary>When the call entered its current line; its place in every queue it waits in.</summary>
+    [Id(22)] public DateTimeOffset? EnqueuedAt { get; set; }
+    /// <summary>The queue whose offer is ringing, or null for a direct transfer to a seat.</summary>
+    [Id(23)] public string? OfferingQueue { get; set; }
+    [Id(24)] public int RingTimeoutSeconds { get; set; }
+}
+
+/// <summary>
+/// One call. Reentrant like the seat and the queue: a queue's offer can arrive while the call is still
+/// entering the queue. Placed on the silo whose edge holds the call's media.
+/// </summary>
+[Reentrant]
+[PreferLocalPlacement]
+[GrainType("call")]
+public sealed class CallGrain : Grain, ICallGrain, IRemindable
+{
+    private const string WatchdogReminder = "watchdog";
+    private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+
+    private readonly IPersistentState<CallRecord> _state;
+    private readonly TimeProvider _time;
+    private readonly HotlineGrainOptions _options;
+    private readonly ICallMediaRegistry _mediaRegistry;
+    private readonly ILogger<CallGrain> _logger;
+    private readonly CoalescingWriter _writer;
+    private EventPublisher _events = null!;
+    private ICallMedia? _media;
+    private IGrainTimer? _ringTimer;
+    private IGrainTimer? _heartbeat;
+
+    public CallGrain(
+        [PersistentState("call", "calls")] IPersistentState<CallRecord> state,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+        IOptions<HotlineGrainOptions> options,
+        ICallMediaRegistry mediaRegistry,
+        ILogger<CallGrain> logger)
+    {
+        _state = state;
+        _time = time;
+        _options = options.Value;
+        _mediaRegistry = mediaRegistry;
+        _logger = logger;
+        _writer = new CoalescingWriter(() => _state.WriteStateAsync());
+    }
+
+    private string CallId => this.GetPrimaryKeyString();
+    private CallRecord S => _state.State;
+    private static bool IsFinal(CallState state) =>
+        state is CallState.Ended or CallState.Abandoned or CallState.Voicemail or CallState.Failed;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _events = EventPublisher.For(this, EventTopics.Calls, _logger);
+        if (!S.Started || IsFinal(S.State)) return;
+
+        switch (S.State)
+        {
+            case CallState.CallbackWaiting:
+                // The caller is not on the line: the task lives on and rejoins its queues.
+                StartHeartbeat();
+                await TouchQueuesAsync();
+                break;
+            case CallState.Wrapup:
+                StartHeartbeat(); // the conversation is over; the seat finishes its after-call work
+                break;
+            default:
+                // A fresh activation of a call that needed media: the silo holding it died.
+                _logger.LogWarning("Call {CallId} was {State} on a silo that is gone; recording it as lost", CallId, S.State);
+                await LoseAsync();
+                break;
+        }
+    }
+
+    public Task<CallSnapshot> GetAsync()
+    {
+        if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
+        return Task.FromResult(Snapshot());
+    }
+
+    public async Task<CallSnapshot> StartAsync(CallStart start)
+    {
+        if (S.Started) return Snapshot(); // a retried hand-over
+        if (start.Channel == CallChannel.Simulated && !_options.SimulatedTrunkEnabled)
+            throw new DomainException("sim.disabled", "The simulated trunk is switched off.", status: 404);
+
+        var now = _time.GetUtcNow();
+        S.Started = true;
+        S.Channel = start.Channel;
+        S.From = start.From;
+        S.To = start.To;
+        S.Language = string.IsNullOrWhiteSpace(start.Language) ? null : start.Language.Trim().ToLowerInvariant();
+        S.Priority = start.Priority;
+        S.ArrivedAt = now;
+        S.State = CallState.Arrived;
+        _media = _mediaRegistry.Find(CallId, start.Channel);
+        if (_media is null)
+        {
+            S.Started = false;
+            throw new DomainException("telephony.no_media", $"No media session for call '{CallId}' on this silo.", status: 409);
+        }
+
+        var queueId = start.QueueId
+            ?? (S.Language is not null && _options.LanguageQueues.TryGetValue(S.Language, out var byLanguage) ? byLanguage : _options.DefaultQueue);
+        _logger.LogInformation("Call {CallId} arrived on {Channel} for {QueueId}", CallId, start.Channel, queueId);
+        try
+        {
+            await EnterQueueAsync(queueId, now);
+        }
+        catch (DomainException e) when (e.Code == "queue.not_found")
+        {
+            await FinishAsync(CallState.Failed, "queue_not_found");
+            throw;
+        }
+        StartHeartbeat();
+        if (!IsFinal(S.State)) await this.RegisterOrUpdateReminder(WatchdogReminder, WatchdogPeriod, WatchdogPeriod);
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> DtmfAsync(string digits)
+    {
+        if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
+        if (S.State == CallState.Queued && S.QueueId is not null)
+        {
+            var config = await Queue(S.QueueId).GetConfigAsync();
+            if (digits.Contains(config.CallbackDigit, StringComparison.Ordinal) && S.State == CallState.Queued)
+                return await RequestCallbackAsync();
+        }
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> RequestCallbackAsync()
+    {
+        if (S.State != CallState.Queued) throw StateConflict("become a callback");
+        await BecomeCallbackAsync(requestedByCaller: true);
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> HangupAsync(CallParty by)
+    {
+        if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
+        var now = _time.GetUtcNow();
+        switch (S.State)
+        {
+            case CallState.Arrived or CallState.Ivr:
+                await FinishAsync(CallState.Ended, by == CallParty.Caller ? "caller_hangup_ivr" : "system_hangup");
+                break;
+            case CallState.Queued or CallState.Offering:
+            {
+                var seat = S.State == CallState.Offering ? S.SeatJobNo : null;
+                DisarmRing();
+                var enqueuedAt = S.EnqueuedAt ?? now;
+                var queues = S.Queues.ToList();
+                await FinishAsync(by == CallParty.Caller ? CallState.Abandoned : CallState.Ended,
+                    by == CallParty.Caller ? "abandoned" : "system_hangup");
+                if (seat is not null) await Seat(seat).ReleaseReservationAsync(CallId);
+                await Task.WhenAll(queues.Select((q, i) => i == 0 && by == CallParty.Caller
+                    ? Queue(q).AbandonAsync(CallId, enqueuedAt)
+                    : Queue(q).RemoveAsync(CallId)));
+                break;
+            }
+            case CallState.CallbackWaiting:
+            {
+                var queues = S.Queues.ToList();
+                await FinishAsync(CallState.Ended, "callback_cancelled");
+                await Task.WhenAll(queues.Select(q => Queue(q).RemoveAsync(CallId)));
+                break;
+            }
+            case CallState.Talking:
+            {
+                var seat = S.SeatJobNo!;
+                S.State = CallState.Wrapup;
+                S.EndedAt = now;
+                S.OnHold = false;
+                S.EndReason = by switch { CallParty.Caller => "caller_hangup", CallParty.Agent => "agent_hangup", _ => "system_hangup" };
+                if (_media is not null) await _media.HangupAsync();
+                await SaveAndPublishAsync("call.wrapup");
+                await Seat(seat).OnCallEndedAsync(CallId);
+                break;
+            }
+        }
+        return Snapshot();
+    }
+
+    // ---- between grains ---------------------------------------------------------------------------
+
+    public Task<OfferResult> TryOfferAsync(string queueId, string jobNo, int ringTimeoutSeconds)
+    {
+        if (S.State == CallState.Offering) return Task.FromResult(OfferResult.AlreadyOffered);
+        if (S.State is not (CallState.Queued or CallState.CallbackWaiting)) return Task.FromResult(OfferResult.NotWaiting);
+        Offer(queueId, jobNo, ringTimeoutSeconds);
+        // Not awaited: the offer is decided; its record follows without holding up the queue.
+        _ = SaveAndPublishAsync("call.offered");
+        return Task.FromResult(OfferResult.Accepted);
+    }
+
+    public async Task<CallSnapshot> AnswerAsync(string jobNo)
+    {
+        if (S.State != CallState.Offering || S.SeatJobNo != jobNo)
+            throw StateConflict($"be answered by seat {jobNo}");
+        DisarmRing();
+        var now = _time.GetUtcNow();
+        S.State = CallState.Talking;
+        S.AnsweredAt = now;
+        var queues = S.Queues.ToList();
+        var enqueuedAt = S.EnqueuedAt ?? now;
+        if (_media is not null) await _media.ConnectToSeatAsync(jobNo);
+        await Seat(jobNo).OnCallAnsweredAsync(CallId);
+        // The home queue counts the answer toward its service level; overflow queues just let go.
+        await Task.WhenAll(queues.Select((q, i) => i == 0
+            ? Queue(q).AnsweredAsync(CallId, enqueuedAt, now)
+            : Queue(q).RemoveAsync(CallId)));
+        await SaveAndPublishAsync("call.answered");
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> HoldAsync(string jobNo, bool onHold)
+    {
+        if (S.State != CallState.Talking || S.SeatJobNo != jobNo) throw StateConflict(onHold ? "be held" : "be resumed");
+        if (S.OnHold == onHold) return Snapshot();
+        S.OnHold = onHold;
+        if (_media is not null) await _media.HoldAsync(onHold);
+        await SaveAndPublishAsync(onHold ? "call.held" : "call.resumed");
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> TransferAsync(string jobNo, TransferTarget target)
+    {
+        if (S.State != CallState.Talking || S.SeatJobNo != jobNo) throw StateConflict("be transferred");
+        if (target.Attended || target.Kind is TransferTargetKind.Department or TransferTargetKind.Number)
+            throw new DomainException("telephony.not_available",
+                "Attended transfer and transfer to a department or an outside number need the telephony edge, which this hotline does not run yet.",
+                status: 501);
+
+        var config = await Queue(target.Kind == TransferTargetKind.Queue ? target.Id : S.QueueId!).GetConfigAsync();
+        if (target.Kind == TransferTargetKind.Seat)
+        {
+            var reserved = await Seat(target.Id).TryReserveAsync(new SeatOffer(CallId, S.QueueId!, S.IsCallback, config.WrapUpSeconds));
+            if (!reserved)
+                throw new DomainException("seat.unavailable", $"Seat {target.Id} is not ready to take a transfer.", status: 409);
+        }
+
+        _logger.LogInformation("Call {CallId} transferred by {JobNo} to {Kind} {Target}", CallId, jobNo, target.Kind, target.Id);
+        S.OnHold = false;
+        if (target.Kind == TransferTargetKind.Seat)
+        {
+            // A direct offer to the colleague's seat; if it rings out the call goes back to its queue.
+            S.State = CallState.Queued;
+            Offer(null, target.Id, config.RingTimeoutSeconds);
+            await SaveAndPublishAsync("call.transferred");
+        }
+        else
+        {
+            S.State = CallState.Queued;
+            S.SeatJobNo = null;
+            await EnterQueueAsync(target.Id, _time.GetUtcNow());
+        }
+        await Seat(jobNo).OnCallEndedAsync(CallId);
+        return Snapshot();
+    }
+
+    public async Task WrapUpDoneAsync(string jobNo)
+    {
+        if (S.State != CallState.Wrapup || S.SeatJobNo != jobNo) return;
+        S.WrapUpEndedAt = _time.GetUtcNow();
+        await FinishAsync(CallState.Ended, S.EndReason);
+    }
+
+    public async Task ExitQueueAsync(string queueId, QueueExitDestination destination)
+    {
+        if (S.State != CallState.Queued || S.QueueId != queueId) return;
+        if (destination == QueueExitDestination.Callback)
+        {
+            await BecomeCallbackAsync(requestedByCaller: false);
+            return;
+        }
+        var others = S.Queues.Skip(1).ToList();
+        await FinishAsync(CallState.Voicemail, "max_wait");
+        await Task.WhenAll(others.Select(q => Queue(q).RemoveAsync(CallId)));
+    }
+
+    public async Task OverflowAsync(string fromQueueId, string toQueueId)
+    {
+        if (S.State is not (CallState.Queued or CallState.CallbackWaiting or CallState.Offering)) return;
+        if (S.QueueId != fromQueueId || S.Queues.Contains(toQueueId)) return;
+        S.Queues.Add(toQueueId);
+        _logger.LogInformation("Call {CallId} overflows from {From} to {To}", CallId, fromQueueId, toQueueId);
+        await Queue(toQueueId).EnqueueAsync(Entry(toQueueId));
+        await SaveAndPublishAsync("call.overflowed");
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // The watchdog exists to wake this grain after its silo died (OnActivateAsync then records the
+        // loss); on a live activation it only tidies up after the call is over.
+        if (!S.Started || IsFinal(S.State)) await UnregisterWatchdogAsync();
+    }
+
+    // ---- internals --------------------------------------------------------------------------------
+
+    private async Task EnterQueueAsync(string queueId, DateTimeOffset now)
+    {
+        S.State = CallState.Queued;
+        S.QueueId = queueId;
+        S.Queues = [queueId];
+        S.EnqueuedAt = now;
+        S.QueuedAt ??= now;
+        S.OfferingQueue = null;
+        if (_media is not null) await _media.WaitInQueueAsync(queueId);
+        var position = await Queue(queueId).EnqueueAsync(Entry(queueId));
+        if (!position.Accepted)
+        {
+            _logger.LogInformation("Queue {QueueId} refused call {CallId}: {Destination}", queueId, CallId, position.RefusedTo);
+            if (position.RefusedTo == QueueExitDestination.Callback)
+            {
+                // A full queue still takes callback tasks: the caller leaves a number instead of waiting.
+                S.IsCallback = true;
+                S.State = CallState.CallbackWaiting;
+                if (_media is not null) await _media.HangupAsync();
+                await Queue(queueId).EnqueueAsync(Entry(queueId));
+                await SaveAndPublishAsync("call.callback_waiting");
+                return;
+            }
+            await FinishAsync(CallState.Voicemail, "queue_full");
+            return;
+        }
+        if (S.State == CallState.Queued) await SaveAndPublishAsync("call.queued");
+    }
+
+    private async Task BecomeCallbackAsync(bool requestedByCaller)
+    {
+        S.IsCallback = true;
+        S.State = CallState.CallbackWaiting;
+        if (_media is not null) await _media.HangupAsync();
+        _logger.LogInformation("Call {CallId} waits as a callback task", CallId);
+        await Task.WhenAll(S.Queues.ToList().Select(q => Queue(q).ConvertToCallbackAsync(CallId, requestedByCaller)));
+        await SaveAndPublishAsync("call.callback_waiting");
+    }
+
+    private void Offer(string? queueId, string jobNo, int ringTimeoutSeconds)
+    {
+        var now = _time.GetUtcNow();
+        S.State = CallState.Offering;
+        S.SeatJobNo = jobNo;
+        S.OfferingQueue = queueId;
+        S.OfferedAt = now;
+        S.RingTimeoutSeconds = ringTimeoutSeconds;
+        if (!S.OfferedSeats.Contains(jobNo)) S.OfferedSeats.Add(jobNo);
+        DisarmRing();
+        _ringTimer = this.RegisterGrainTimer(_ => RingNoAnswerAsync(jobNo, now),
+            new GrainTimerCreationOptions(TimeSpan.FromSeconds(ringTimeoutSeconds), Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
+    }
+
+    /// <summary>The offer rang out: the seat goes not ready and the call goes back to the head of its line.</summary>
+    private async Task RingNoAnswerAsync(string jobNo, DateTimeOffset offeredAt)
+    {
+        if (S.State != CallState.Offering || S.SeatJobNo != jobNo || S.OfferedAt != offeredAt) return;
+        DisarmRing();
+        var queueId = S.OfferingQueue;
+        S.RingNoAnswerCount++;
+        S.SeatJobNo = null;
+        S.OfferingQueue = null;
+        S.State = S.IsCallback ? CallState.CallbackWaiting : CallState.Queued;
+        _logger.LogInformation("Call {CallId} rang out at seat {JobNo}", CallId, jobNo);
+        await Seat(jobNo).OnRingNoAnswerAsync(CallId);
+        if (queueId is null)
+        {
+            // A direct transfer rang out: back into the home queue, at the head (its original place).
+            await Queue(S.QueueId!).EnqueueAsync(Entry(S.QueueId!));
+        }
+        else
+        {
+            await Task.WhenAll(S.Queues.ToList().Select(q => q == queueId
+                ? Queue(q).RingNoAnswerAsync(CallId, jobNo)
+                : Queue(q).TouchAsync(Entry(q))));
+        }
+        await SaveAndPublishAsync("call.ring_no_answer");
+    }
+
+    private async Task LoseAsync()
+    {
+        var seat = S.SeatJobNo;
+        var state = S.State;
+        var queues = S.Queues.ToList();
+        await FinishAsync(CallState.Failed, "lost_with_silo");
+        if (seat is not null && state == CallState.Offering) await Seat(seat).ReleaseReservationAsync(CallId);
+        if (seat is not null && state == CallState.Talking) await Seat(seat).OnCallEndedAsync(CallId);
+        await Task.WhenAll(queues.Select(q => Queue(q).RemoveAsync(CallId)));
+    }
+
+    private async Task FinishAsync(CallState state, string? reason)
+    {
+        DisarmRing();
+        _heartbeat?.Dispose();
+        _heartbeat = null;
+        S.State = state;
+        S.EndReason = reason;
+        S.EndedAt ??= _time.GetUtcNow();
+        S.OnHold = false;
+        if (_media is not null) await _media.HangupAsync();
+        _mediaRegistry.Release(CallId);
+        _media = null;
+        await SaveAndPublishAsync($"call.{Names.Of(state)}");
+        await UnregisterWatchdogAsync();
+        _logger.LogInformation("Call {CallId} {State}: {Reason}", CallId, state, reason);
+    }
+
+    private async Task UnregisterWatchdogAsync()
+    {
+        var reminder = await this.GetReminder(WatchdogReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+    }
+
+    private void StartHeartbeat()
+    {
+        if (_heartbeat is not null) return;
+        var period = TimeSpan.FromSeconds(_options.HeartbeatSeconds);
+        _heartbeat = this.RegisterGrainTimer(_ => TouchQueuesAsync(),
+            new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
+    }
+
+    /// <summary>A waiting call reminds its queues it is there, so a queue rebuilt on another silo has it back.</summary>
+    private Task TouchQueuesAsync()
+    {
+        if (S.State is not (CallState.Queued or CallState.CallbackWaiting)) return Task.CompletedTask;
+        return Task.WhenAll(S.Queues.ToList().Select(async q =>
+        {
+            try
+            {
+                await Queue(q).TouchAsync(Entry(q));
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; retrying next heartbeat", CallId, q);
+            }
+        }));
+    }
+
+    private void DisarmRing()
+    {
+        _ringTimer?.Dispose();
+        _ringTimer = null;
+    }
+
+    private QueueEntry Entry(string queueId) => new(CallId, S.EnqueuedAt ?? S.ArrivedAt, S.Priority, S.Language, S.IsCallback,
+        queueId == S.QueueId ? null : S.QueueId);
+
+    private async Task SaveAndPublishAsync(string eventType)
+    {
+        var snapshot = Snapshot();
+        _events.Publish(eventType, CallId, _time.GetUtcNow(), snapshot);
+        try
+        {
+            await _writer.WriteAsync();
+        }
+        catch (Exception e) when (e is not DomainException)
+        {
+            _logger.LogError(e, "Could not record call {CallId} in state {State}", CallId, snapshot.State);
+            throw;
+        }
+    }
+
+    private CallSnapshot Snapshot() => new()
+    {
+        Id = CallId,
+        State = S.State,
+        Channel = S.Channel,
+        From = S.From,
+        To = S.To,
+        Language = S.Language,
+        Priority = S.Priority,
+        QueueId = S.QueueId,
+        SeatJobNo = S.SeatJobNo,
+        ArrivedAt = S.ArrivedAt,
+        QueuedAt = S.QueuedAt,
+        OfferedAt = S.OfferedAt,
+        AnsweredAt = S.AnsweredAt,
+        EndedAt = S.EndedAt,
+        WrapUpEndedAt = S.WrapUpEndedAt,
+        EndReason = S.EndReason,
+        OnHold = S.OnHold,
+        IsCallback = S.IsCallback,
+        RingNoAnswerCount = S.RingNoAnswerCount,
+        TicketNumber = S.TicketNumber,
+        OfferedSeats = S.OfferedSeats.ToList(),
+    };
+
+    private IQueueGrain Queue(string queueId) => GrainFactory.GetGrain<IQueueGrain>(queueId);
+    private ISeatGrain Seat(string jobNo) => GrainFactory.GetGrain<ISeatGrain>(jobNo);
+
+    private DomainException StateConflict(string action) =>
+        new("call.invalid_transition", $"Call {CallId} cannot {action} while {Names.Of(S.State)}.", Names.Of(S.State));
+}

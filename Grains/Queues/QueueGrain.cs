@@ -1,0 +1,543 @@
+using Hotline.Calls;
+using Hotline.Common;
+using Hotline.Events;
+using Hotline.Seats;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Hotline.Queues;
+
+/// <summary>Durable part of a queue: its settings and service-level counters. The line itself is soft state.</summary>
+[GenerateSerializer, Alias("hotline.QueueState")]
+public sealed class QueueState
+{
+    [Id(0)] public bool Configured { get; set; }
+    [Id(1)] public QueueConfig Config { get; set; } = new();
+    [Id(2)] public QueueCounters Counters { get; set; } = new();
+}
+
+/// <summary>
+/// The ACD queue. It is reentrant: every decision is made synchronously between awaits, so offers to
+/// seats and calls run concurrently without the queue ever waiting on itself. The routing decision lives
+/// in <see cref="AcdRouter"/>; this class is plumbing: offers, ring-no-answer, overflow, counters.
+/// </summary>
+[Reentrant]
+[GrainType("queue")]
+public sealed class QueueGrain : Grain, IQueueGrain
+{
+    private const int SnapshotWaitingLimit = 200;
+    private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CounterFlushPeriod = TimeSpan.FromSeconds(2);
+
+    private readonly IPersistentState<QueueState> _state;
+    private readonly TimeProvider _time;
+    private readonly HotlineGrainOptions _options;
+    private readonly ILogger<QueueGrain> _logger;
+    private readonly CoalescingWriter _writer;
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SeatAvailability> _seats = new(StringComparer.Ordinal);
+    // Seat → the call this queue is offering it; an offered seat never re-enters the router.
+    private readonly Dictionary<string, string> _offersBySeat = new(StringComparer.Ordinal);
+    private AcdRouter _router = null!;
+    private EventPublisher _events = null!;
+    private long _sequence;
+    private bool _countersDirty;
+    private DateTimeOffset _lastCounterFlush;
+    private DateTimeOffset _lastPublished;
+    private string? _pendingEvent;
+
+    public QueueGrain(
+        [PersistentState("queue", "hotline")] IPersistentState<QueueState> state,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+        IOptions<HotlineGrainOptions> options,
+        ILogger<QueueGrain> logger)
+    {
+        _state = state;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _writer = new CoalescingWriter(() => _state.WriteStateAsync());
+    }
+
+    private string Id => this.GetPrimaryKeyString();
+    private QueueConfig Config => _state.State.Config;
+
+    private enum EntryStatus { Waiting, Offering, Elsewhere }
+
+    private sealed class Entry(QueueEntry data, DateTimeOffset lastSeen)
+    {
+        public QueueEntry Data { get; set; } = data;
+        public EntryStatus Status { get; set; }
+        public string? OfferedTo { get; set; }
+        public DateTimeOffset LastSeen { get; set; } = lastSeen;
+        public HashSet<string> OverflowedTo { get; } = new(StringComparer.Ordinal);
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _router = new AcdRouter(Config.Strategy);
+        _events = EventPublisher.For(this, EventTopics.Queues, _logger);
+        if (_state.State.Counters.Since == default)
+            _state.State.Counters = _state.State.Counters with { Since = _time.GetUtcNow() };
+        _lastCounterFlush = _time.GetUtcNow();
+        this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_countersDirty) await _writer.WriteAsync();
+    }
+
+    public Task<QueueConfig> GetConfigAsync()
+    {
+        EnsureConfigured();
+        return Task.FromResult(Config);
+    }
+
+    public async Task<QueueConfig> ConfigureAsync(QueueConfig config)
+    {
+        var strategyChanged = !_state.State.Configured || config.Strategy != Config.Strategy;
+        _state.State.Config = config;
+        _state.State.Configured = true;
+        if (strategyChanged) RebuildRouter();
+        await _writer.WriteAsync();
+        await GrainFactory.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Centre).AddAsync(Id);
+        _logger.LogInformation("Queue {QueueId} configured: {Strategy}", Id, config.Strategy);
+        PublishChanged("queue.configured");
+        Dispatch();
+        return config;
+    }
+
+    public Task<QueueSnapshot> GetAsync()
+    {
+        EnsureConfigured();
+        return Task.FromResult(Snapshot());
+    }
+
+    public async Task ResetCountersAsync()
+    {
+        _state.State.Counters = new QueueCounters { Since = _time.GetUtcNow() };
+        await _writer.WriteAsync();
+        PublishChanged("queue.counters_reset");
+    }
+
+    public Task<QueuePosition> EnqueueAsync(QueueEntry entry)
+    {
+        EnsureConfigured();
+        var now = _time.GetUtcNow();
+        if (_entries.TryGetValue(entry.CallId, out var known))
+        {
+            known.LastSeen = now;
+            return Task.FromResult(PositionOf(entry.CallId));
+        }
+
+        var isVisit = entry.FromQueue is not null && entry.FromQueue != Id;
+        if (!isVisit && !entry.IsCallback && Config.MaxLength is int max && LiveWaitingCount() >= max)
+        {
+            _logger.LogInformation("Queue {QueueId} full ({Max}); {CallId} goes to {Destination}", Id, max, entry.CallId, Config.ExitDestination);
+            CountExit(Config.ExitDestination);
+            return Task.FromResult(new QueuePosition(false, 0, 0, Config.ExitDestination));
+        }
+
+        Add(entry, now);
+        if (!isVisit) Count(c => c with { Entered = c.Entered + 1 });
+        Dispatch();
+        PublishChanged("queue.call_entered");
+        return Task.FromResult(PositionOf(entry.CallId));
+    }
+
+    public Task TouchAsync(QueueEntry entry)
+    {
+        if (!_state.State.Configured) return Task.CompletedTask;
+        var now = _time.GetUtcNow();
+        if (_entries.TryGetValue(entry.CallId, out var known))
+        {
+            known.LastSeen = now;
+            // A call that was taken elsewhere and came back (ring-no-answer there) rejoins the line here.
+            if (known.Status == EntryStatus.Elsewhere)
+            {
+                known.Status = EntryStatus.Waiting;
+                known.Data = entry;
+                AddToRouter(known);
+                Dispatch();
+            }
+            return Task.CompletedTask;
+        }
+        // This activation never saw the call: the queue was lost with its silo and is being rebuilt.
+        Add(entry, now);
+        Dispatch();
+        return Task.CompletedTask;
+    }
+
+    public Task<QueuePosition> GetPositionAsync(string callId) => Task.FromResult(PositionOf(callId));
+
+    public Task AbandonAsync(string callId, DateTimeOffset enqueuedAt)
+    {
+        Forget(callId);
+        var waited = _time.GetUtcNow() - enqueuedAt;
+        var isShort = waited < TimeSpan.FromSeconds(Config.ShortAbandonSeconds);
+        Count(c => c with { Abandoned = c.Abandoned + 1, ShortAbandoned = c.ShortAbandoned + (isShort ? 1 : 0) });
+        PublishChanged("queue.call_abandoned");
+        return Task.CompletedTask;
+    }
+
+    public Task ConvertToCallbackAsync(string callId, bool requestedByCaller)
+    {
+        if (!_entries.TryGetValue(callId, out var entry)) return Task.CompletedTask;
+        entry.Data = entry.Data with { IsCallback = true };
+        if (_router.FindCall(callId) is { } waiting) waiting.IsCallback = true;
+        if (requestedByCaller && IsHome(entry)) Count(c => c with { CallbacksRequested = c.CallbacksRequested + 1 });
+        PublishChanged("queue.callback_requested");
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string callId)
+    {
+        if (Forget(callId)) PublishChanged("queue.call_left");
+        return Task.CompletedTask;
+    }
+
+    public Task RingNoAnswerAsync(string callId, string jobNo)
+    {
+        Count(c => c with { RingNoAnswer = c.RingNoAnswer + 1 });
+        if (_entries.TryGetValue(callId, out var entry) && entry.OfferedTo == jobNo)
+        {
+            // Back to the head of the line: the entry keeps its original arrival time and so its place.
+            entry.Status = EntryStatus.Waiting;
+            SetOffer(entry, null);
+            entry.LastSeen = _time.GetUtcNow();
+            AddToRouter(entry);
+        }
+        Dispatch();
+        PublishChanged("queue.ring_no_answer");
+        return Task.CompletedTask;
+    }
+
+    public Task AnsweredAsync(string callId, DateTimeOffset enqueuedAt, DateTimeOffset answeredAt)
+    {
+        Forget(callId);
+        var waited = Math.Max(0, (answeredAt - enqueuedAt).TotalSeconds);
+        var within = waited <= Config.ServiceLevelSeconds;
+        Count(c => c with
+        {
+            Answered = c.Answered + 1,
+            AnsweredWithinThreshold = c.AnsweredWithinThreshold + (within ? 1 : 0),
+            TotalAnsweredWaitSeconds = c.TotalAnsweredWaitSeconds + waited,
+        });
+        PublishChanged("queue.call_answered");
+        return Task.CompletedTask;
+    }
+
+    public Task SeatChangedAsync(SeatAvailability seat)
+    {
+        if (_seats.TryGetValue(seat.JobNo, out var known) && known.Version > seat.Version)
+            return Task.CompletedTask; // a late, stale update
+        var changed = known is null || known.State != seat.State || known.Version != seat.Version;
+
+        if (seat.State == SeatState.LoggedOut) _seats.Remove(seat.JobNo);
+        else _seats[seat.JobNo] = seat;
+
+        if (seat.State == SeatState.Ready && !_offersBySeat.ContainsKey(seat.JobNo))
+        {
+            if (!_router.ContainsSeat(seat.JobNo) || changed)
+                _router.AddSeat(new ReadySeat(seat.JobNo, seat.Level, seat.Languages, seat.IdleSince, seat.CallsAnswered, seat.TalkTime));
+            Dispatch();
+        }
+        else
+        {
+            _router.RemoveSeat(seat.JobNo);
+        }
+        if (changed) PublishChanged("queue.seats_changed");
+        return Task.CompletedTask;
+    }
+
+    // ---- routing --------------------------------------------------------------------------------
+
+    /// <summary>Offers every call that has an eligible ready seat; the offers run concurrently.</summary>
+    private void Dispatch()
+    {
+        while (_router.Next(MinimumLevelFor) is { } match)
+        {
+            var entry = _entries[match.Call.CallId];
+            entry.Status = EntryStatus.Offering;
+            SetOffer(entry, match.Seat.JobNo);
+            _ = OfferAsync(entry, match.Seat);
+        }
+    }
+
+    private int MinimumLevelFor(WaitingCall call)
+    {
+        var waited = (_time.GetUtcNow() - call.EnqueuedAt).TotalSeconds;
+        var level = Config.MinimumLevel;
+        foreach (var step in Config.Widening)
+            if (waited >= step.AfterSeconds) level = Math.Min(level, step.MinimumLevel);
+        return level;
+    }
+
+    private async Task OfferAsync(Entry entry, ReadySeat seat)
+    {
+        var callId = entry.Data.CallId;
+        var seatGrain = GrainFactory.GetGrain<ISeatGrain>(seat.JobNo);
+        bool reserved;
+        try
+        {
+            reserved = await seatGrain.TryReserveAsync(new SeatOffer(callId, Id, entry.Data.IsCallback, Config.WrapUpSeconds));
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            _logger.LogWarning(e, "Seat {JobNo} unreachable while offering {CallId}", seat.JobNo, callId);
+            reserved = false;
+        }
+
+        if (!reserved)
+        {
+            // Another queue won the seat (or it changed state): it re-announces itself when free again.
+            _seats.Remove(seat.JobNo);
+            ReturnToLine(entry, seat.JobNo);
+            Dispatch();
+            return;
+        }
+
+        OfferResult result;
+        try
+        {
+            result = await GrainFactory.GetGrain<ICallGrain>(callId).TryOfferAsync(Id, seat.JobNo, Config.RingTimeoutSeconds);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            _logger.LogWarning(e, "Call {CallId} unreachable while offering to {JobNo}", callId, seat.JobNo);
+            result = OfferResult.NotWaiting;
+        }
+
+        if (result == OfferResult.Accepted)
+        {
+            Count(c => c with { Offered = c.Offered + 1 });
+            PublishChanged("queue.call_offered");
+            return;
+        }
+
+        await seatGrain.ReleaseReservationAsync(callId);
+        if (result == OfferResult.AlreadyOffered && entry.OfferedTo == seat.JobNo)
+        {
+            // Ringing at a seat of another queue (overflow); it comes back through TouchAsync if that rings out.
+            entry.Status = EntryStatus.Elsewhere;
+            SetOffer(entry, null);
+        }
+        else if (result == OfferResult.NotWaiting)
+        {
+            Forget(callId);
+        }
+        Dispatch();
+    }
+
+    private void ReturnToLine(Entry entry, string jobNo)
+    {
+        if (entry.OfferedTo != jobNo || !_entries.ContainsKey(entry.Data.CallId)) return;
+        entry.Status = EntryStatus.Waiting;
+        SetOffer(entry, null);
+        AddToRouter(entry);
+    }
+
+    private void SetOffer(Entry entry, string? jobNo)
+    {
+        if (entry.OfferedTo is { } previous) _offersBySeat.Remove(previous);
+        entry.OfferedTo = jobNo;
+        if (jobNo is not null) _offersBySeat[jobNo] = entry.Data.CallId;
+    }
+
+    // ---- the one-second tick: overflow, maximum wait, lost calls, counters -------------------------
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var dropAfter = TimeSpan.FromSeconds(_options.HeartbeatSeconds * _options.MissedHeartbeatsBeforeDrop);
+        List<Task>? work = null;
+        foreach (var entry in _entries.Values.ToList())
+        {
+            if (entry.Status != EntryStatus.Waiting) continue;
+            if (now - entry.LastSeen > dropAfter)
+            {
+                _logger.LogWarning("Call {CallId} stopped answering; dropped from queue {QueueId}", entry.Data.CallId, Id);
+                Forget(entry.Data.CallId);
+                continue;
+            }
+            var waited = (now - entry.Data.EnqueuedAt).TotalSeconds;
+            if (!IsHome(entry)) continue; // only the home queue applies its overflow and exit rules
+
+            if (!entry.Data.IsCallback && Config.MaxWaitSeconds is int maxWait && waited >= maxWait)
+            {
+                (work ??= []).Add(ExitAsync(entry));
+                continue;
+            }
+            foreach (var rule in Config.Overflow)
+            {
+                if (waited >= rule.AfterSeconds && entry.OverflowedTo.Add(rule.QueueId))
+                {
+                    Count(c => c with { OverflowedOut = c.OverflowedOut + 1 });
+                    (work ??= []).Add(OverflowAsync(entry.Data.CallId, rule.QueueId));
+                }
+            }
+        }
+        Dispatch(); // levels widen with time
+        if (_pendingEvent is { } held) PublishChanged(held);
+        if (work is not null) await Task.WhenAll(work);
+        if (_countersDirty && now - _lastCounterFlush >= CounterFlushPeriod)
+        {
+            _countersDirty = false;
+            _lastCounterFlush = now;
+            await _writer.WriteAsync();
+        }
+    }
+
+    private async Task ExitAsync(Entry entry)
+    {
+        var callId = entry.Data.CallId;
+        var destination = Config.ExitDestination;
+        if (destination == QueueExitDestination.Voicemail) Forget(callId);
+        CountExit(destination);
+        _logger.LogInformation("Call {CallId} waited past the maximum in {QueueId}: {Destination}", callId, Id, destination);
+        await GrainFactory.GetGrain<ICallGrain>(callId).ExitQueueAsync(Id, destination);
+        PublishChanged("queue.call_exited");
+    }
+
+    private Task OverflowAsync(string callId, string toQueue) =>
+        GrainFactory.GetGrain<ICallGrain>(callId).OverflowAsync(Id, toQueue);
+
+    // ---- bookkeeping ------------------------------------------------------------------------------
+
+    private void Add(QueueEntry data, DateTimeOffset now)
+    {
+        var entry = new Entry(data, now);
+        _entries[data.CallId] = entry;
+        AddToRouter(entry);
+    }
+
+    private void AddToRouter(Entry entry)
+    {
+        var d = entry.Data;
+        _router.AddCall(new WaitingCall(d.CallId, d.EnqueuedAt, d.Priority, d.Language ?? Config.Language, ++_sequence)
+        {
+            IsCallback = d.IsCallback,
+            FromQueue = d.FromQueue,
+        });
+    }
+
+    private bool IsHome(Entry entry) => entry.Data.FromQueue is null || entry.Data.FromQueue == Id;
+
+    private bool Forget(string callId)
+    {
+        _router.RemoveCall(callId);
+        if (!_entries.Remove(callId, out var entry)) return false;
+        SetOffer(entry, null);
+        return true;
+    }
+
+    private void RebuildRouter()
+    {
+        _router = new AcdRouter(Config.Strategy);
+        foreach (var entry in _entries.Values.Where(e => e.Status == EntryStatus.Waiting)) AddToRouter(entry);
+        foreach (var seat in _seats.Values.Where(s => s.State == SeatState.Ready))
+            _router.AddSeat(new ReadySeat(seat.JobNo, seat.Level, seat.Languages, seat.IdleSince, seat.CallsAnswered, seat.TalkTime));
+    }
+
+    private void Count(Func<QueueCounters, QueueCounters> change)
+    {
+        _state.State.Counters = change(_state.State.Counters);
+        _countersDirty = true;
+    }
+
+    private void CountExit(QueueExitDestination destination) => Count(c => destination == QueueExitDestination.Voicemail
+        ? c with { ExitedToVoicemail = c.ExitedToVoicemail + 1 }
+        : c with { ExitedToCallback = c.ExitedToCallback + 1 });
+
+    private int LiveWaitingCount() => _entries.Values.Count(e => !e.Data.IsCallback && e.Status != EntryStatus.Offering);
+
+    private void EnsureConfigured()
+    {
+        if (!_state.State.Configured)
+            throw new DomainException("queue.not_found", $"Queue '{Id}' is not configured.", status: 404);
+    }
+
+    // ---- views ------------------------------------------------------------------------------------
+
+    private QueuePosition PositionOf(string callId)
+    {
+        var position = _router.PositionOf(callId);
+        return new QueuePosition(true, position, EstimatedWaitSeconds(position), null);
+    }
+
+    /// <summary>
+    /// Expected wait for the caller at this position: the calls ahead, each taking an average handle time
+    /// (talk plus wrap-up), shared among the staffed seats.
+    /// </summary>
+    private int EstimatedWaitSeconds(int position)
+    {
+        if (position <= 0) return 0;
+        var staffed = _seats.Values.Count(s => s.State is not SeatState.NotReady and not SeatState.LoggedOut);
+        var answered = _seats.Values.Sum(s => s.CallsAnswered);
+        var talk = _seats.Values.Sum(s => s.TalkTime.TotalSeconds);
+        var averageHandle = (answered > 0 ? talk / answered : 120) + Config.WrapUpSeconds;
+        return (int)Math.Ceiling(position * averageHandle / Math.Max(1, staffed));
+    }
+
+    private QueueSnapshot Snapshot()
+    {
+        var now = _time.GetUtcNow();
+        var waiting = new List<WaitingCallView>();
+        var position = 0;
+        foreach (var call in _router.InOrder())
+        {
+            position++;
+            if (waiting.Count >= SnapshotWaitingLimit) continue;
+            waiting.Add(View(call.CallId, call.EnqueuedAt, call.Priority, call.Language, call.IsCallback, call.FromQueue, position, null, now));
+        }
+        foreach (var e in _entries.Values.Where(e => e.Status == EntryStatus.Offering))
+            waiting.Add(View(e.Data.CallId, e.Data.EnqueuedAt, e.Data.Priority, e.Data.Language, e.Data.IsCallback, e.Data.FromQueue, 0, e.OfferedTo, now));
+
+        var longest = _entries.Values.Where(e => e.Status != EntryStatus.Elsewhere && !e.Data.IsCallback)
+            .Select(e => (int)(now - e.Data.EnqueuedAt).TotalSeconds).DefaultIfEmpty(0).Max();
+        var counts = new SeatCounts(
+            Ready: _seats.Values.Count(s => s.State == SeatState.Ready),
+            Reserved: _seats.Values.Count(s => s.State == SeatState.Reserved),
+            Talking: _seats.Values.Count(s => s.State == SeatState.Talking),
+            WrapUp: _seats.Values.Count(s => s.State == SeatState.Wrapup),
+            NotReady: _seats.Values.Count(s => s.State == SeatState.NotReady),
+            LoggedIn: _seats.Count);
+        return new QueueSnapshot(Id, Config, waiting, _state.State.Counters, counts, longest,
+            _seats.Values.Where(s => s.State == SeatState.Ready).Select(s => s.JobNo).Order().ToList(),
+            _router.WaitingCount, EstimatedWaitSeconds(_router.WaitingCount + 1));
+    }
+
+    private WaitingCallView View(string callId, DateTimeOffset enqueuedAt, int priority, string? language, bool isCallback,
+        string? fromQueue, int position, string? offeredTo, DateTimeOffset now) =>
+        new(callId, position, enqueuedAt, (int)(now - enqueuedAt).TotalSeconds, priority, language, isCallback,
+            fromQueue, EstimatedWaitSeconds(position), offeredTo);
+
+    /// <summary>Queue events are throttled to four a second; the tick sends the last one held back.</summary>
+    private void PublishChanged(string type)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _lastPublished < TimeSpan.FromMilliseconds(250))
+        {
+            _pendingEvent = type;
+            return;
+        }
+        _lastPublished = now;
+        _pendingEvent = null;
+        var c = _state.State.Counters;
+        _events.Publish(type, Id, _time.GetUtcNow(), new
+        {
+            id = Id,
+            waiting = _router.WaitingCount,
+            offered = c.Offered,
+            answered = c.Answered,
+            answeredWithinThreshold = c.AnsweredWithinThreshold,
+            abandoned = c.Abandoned,
+            readySeats = _router.ReadySeatCount,
+        });
+    }
+}

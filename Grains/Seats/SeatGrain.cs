@@ -1,0 +1,471 @@
+using Hotline.Calls;
+using Hotline.Common;
+using Hotline.Events;
+using Hotline.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Hotline.Seats;
+
+/// <summary>The seat's durable record.</summary>
+[GenerateSerializer, Alias("hotline.SeatRecord")]
+public sealed class SeatRecord
+{
+    [Id(0)] public SeatState State { get; set; }
+    [Id(1)] public string? Reason { get; set; }
+    [Id(2)] public DateTimeOffset StateSince { get; set; }
+    [Id(3)] public string? CallId { get; set; }
+    [Id(4)] public string? Extension { get; set; }
+    [Id(5)] public List<QueueSkill> Queues { get; set; } = [];
+    [Id(6)] public List<string> Languages { get; set; } = [];
+    [Id(7)] public int CallsAnswered { get; set; }
+    [Id(8)] public TimeSpan TalkTime { get; set; }
+    [Id(9)] public DateTimeOffset IdleSince { get; set; }
+    [Id(10)] public bool HelpRequested { get; set; }
+    [Id(11)] public long Version { get; set; }
+    [Id(12)] public SeatOffer? Offer { get; set; }
+    [Id(13)] public DateTimeOffset? TalkStartedAt { get; set; }
+    /// <summary>A not-ready (e.g. forced by a supervisor) that takes effect when the current call is done.</summary>
+    [Id(14)] public string? PendingNotReady { get; set; }
+    [Id(15)] public bool PendingLogout { get; set; }
+    [Id(16)] public string? HelpNote { get; set; }
+}
+
+/// <summary>
+/// One agent seat. Reentrant, like the queue and the call, so that grains calling each other never wait
+/// on themselves; each command checks and changes state synchronously before its first await.
+/// </summary>
+[Reentrant]
+[GrainType("seat")]
+public sealed class SeatGrain : Grain, ISeatGrain
+{
+    public const string NoAnswerReason = "no-answer";
+    public const string LoginReason = "login";
+    public const string SupervisorReason = "supervisor";
+
+    private readonly IPersistentState<SeatRecord> _state;
+    private readonly TimeProvider _time;
+    private readonly HotlineGrainOptions _options;
+    private readonly ILogger<SeatGrain> _logger;
+    private readonly CoalescingWriter _writer;
+    private EventPublisher _events = null!;
+    private IGrainTimer? _wrapUpTimer;
+    private IGrainTimer? _heartbeat;
+
+    public SeatGrain(
+        [PersistentState("seat", "hotline")] IPersistentState<SeatRecord> state,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+        IOptions<HotlineGrainOptions> options,
+        ILogger<SeatGrain> logger)
+    {
+        _state = state;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _writer = new CoalescingWriter(() => _state.WriteStateAsync());
+    }
+
+    private string JobNo => this.GetPrimaryKeyString();
+    private SeatRecord S => _state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _events = EventPublisher.For(this, EventTopics.Seats, _logger);
+        if (S.StateSince == default) S.StateSince = _time.GetUtcNow();
+        if (S.State == SeatState.Reserved)
+        {
+            // Offers are not durable: the call re-offers or rings out on its own.
+            S.State = SeatState.Ready;
+            S.CallId = null;
+            S.Offer = null;
+        }
+        if (S.State == SeatState.Wrapup) ArmWrapUpTimer();
+        if (S.State != SeatState.LoggedOut)
+        {
+            StartHeartbeat();
+            await NotifyAsync(); // a queue rebuilt on another silo learns of this seat at once
+        }
+    }
+
+    public Task<SeatSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    public async Task<SeatSnapshot> LoginAsync(SeatLogin login)
+    {
+        if (S.State is SeatState.Reserved or SeatState.Talking)
+            throw Conflict("seat.busy", "The seat cannot change its skills during a call.");
+        foreach (var skill in login.Queues)
+            if (skill.Level is < AcdRouter.MinLevel or > AcdRouter.MaxLevel)
+                throw new DomainException("validation.failed", $"Level for queue '{skill.QueueId}' must be 1 to 5.", status: 400);
+
+        // Weighted queues first: a freed seat is announced to the queues in this order.
+        var configs = await Task.WhenAll(login.Queues.Select(async q =>
+            (Skill: q, Config: await GrainFactory.GetGrain<IQueueGrain>(q.QueueId).GetConfigAsync())));
+        var previousQueues = S.Queues.Select(q => q.QueueId).ToList();
+        S.Queues = configs.OrderByDescending(c => c.Config.Priority).ThenBy(c => c.Skill.QueueId, StringComparer.Ordinal)
+            .Select(c => c.Skill).ToList();
+        S.Languages = login.Languages.Select(l => l.Trim().ToLowerInvariant()).Where(l => l.Length > 0).Distinct().ToList();
+        S.Extension = login.Extension;
+        if (S.State == SeatState.LoggedOut) Enter(SeatState.NotReady, LoginReason);
+        else S.Version++;
+        StartHeartbeat();
+        _logger.LogInformation("Seat {JobNo} logged in to {Queues}", JobNo, string.Join(",", S.Queues.Select(q => q.QueueId)));
+        await SaveAndNotifyAsync("seat.logged_in", dropped: previousQueues.Except(S.Queues.Select(q => q.QueueId)));
+        return Snapshot();
+    }
+
+    public async Task<SeatSnapshot> ReadyAsync()
+    {
+        switch (S.State)
+        {
+            case SeatState.Ready:
+                return Snapshot();
+            case SeatState.NotReady:
+                S.PendingNotReady = null;
+                Enter(SeatState.Ready);
+                await SaveAndNotifyAsync("seat.ready");
+                return Snapshot();
+            case SeatState.Wrapup:
+                return await WrapUpDoneAsync();
+            default:
+                throw StateConflict("go ready");
+        }
+    }
+
+    public async Task<SeatSnapshot> NotReadyAsync(string reason)
+    {
+        switch (S.State)
+        {
+            case SeatState.Ready or SeatState.NotReady:
+                Enter(SeatState.NotReady, reason);
+                await SaveAndNotifyAsync("seat.not_ready");
+                return Snapshot();
+            case SeatState.Wrapup:
+                S.PendingNotReady = reason;
+                await FinishWrapUpAsync();
+                return Snapshot();
+            case SeatState.Talking:
+                // Takes effect after the call, the way agents ask for a break mid-call.
+                S.PendingNotReady = reason;
+                await SaveAndNotifyAsync("seat.not_ready_pending");
+                return Snapshot();
+            default:
+                throw StateConflict("go not ready");
+        }
+    }
+
+    public async Task<SeatSnapshot> LogoutAsync()
+    {
+        switch (S.State)
+        {
+            case SeatState.LoggedOut:
+                return Snapshot();
+            case SeatState.Reserved or SeatState.Talking:
+                throw StateConflict("log out");
+            case SeatState.Wrapup:
+                S.PendingLogout = true;
+                await FinishWrapUpAsync();
+                return Snapshot();
+            default:
+                await LogOutNowAsync("seat.logged_out");
+                return Snapshot();
+        }
+    }
+
+    public async Task<SeatSnapshot> WrapUpDoneAsync()
+    {
+        if (S.State != SeatState.Wrapup) throw StateConflict("finish wrap-up");
+        await FinishWrapUpAsync();
+        return Snapshot();
+    }
+
+    public async Task<SeatSnapshot> AnswerAsync()
+    {
+        if (S.State != SeatState.Reserved || S.CallId is null) throw StateConflict("answer");
+        await Call(S.CallId).AnswerAsync(JobNo);
+        return Snapshot();
+    }
+
+    public async Task<SeatSnapshot> HangupAsync()
+    {
+        if (S.State != SeatState.Talking || S.CallId is null) throw StateConflict("hang up");
+        await Call(S.CallId).HangupAsync(CallParty.Agent);
+        return Snapshot();
+    }
+
+    public async Task<SeatSnapshot> HoldAsync(bool onHold)
+    {
+        if (S.State != SeatState.Talking || S.CallId is null) throw StateConflict(onHold ? "hold" : "unhold");
+        await Call(S.CallId).HoldAsync(JobNo, onHold);
+        return Snapshot();
+    }
+
+    public async Task<SeatSnapshot> TransferAsync(TransferTarget target)
+    {
+        if (S.State != SeatState.Talking || S.CallId is null) throw StateConflict("transfer");
+        if (target.Kind == TransferTargetKind.Seat && target.Id == JobNo)
+            throw new DomainException("validation.failed", "A call cannot be transferred to the seat that holds it.", status: 400);
+        await Call(S.CallId).TransferAsync(JobNo, target);
+        return Snapshot();
+    }
+
+    public async Task<SeatSnapshot> RequestHelpAsync(string? note)
+    {
+        if (S.State == SeatState.LoggedOut) throw StateConflict("call the supervisor");
+        S.HelpRequested = true;
+        S.HelpNote = note;
+        S.Version++;
+        _logger.LogInformation("Seat {JobNo} asks for a supervisor", JobNo);
+        await SaveAndNotifyAsync("seat.help_requested");
+        return Snapshot();
+    }
+
+    public async Task<SeatSnapshot> ClearHelpAsync(string supervisorJobNo)
+    {
+        if (!S.HelpRequested) return Snapshot();
+        S.HelpRequested = false;
+        S.HelpNote = null;
+        S.Version++;
+        await SaveAndNotifyAsync("seat.help_cleared");
+        return Snapshot();
+    }
+
+    public async Task<SeatSnapshot> ForceNotReadyAsync(string supervisorJobNo, string? reason)
+    {
+        reason ??= SupervisorReason;
+        _logger.LogInformation("Supervisor {Supervisor} forces seat {JobNo} not ready", supervisorJobNo, JobNo);
+        switch (S.State)
+        {
+            case SeatState.LoggedOut:
+                throw StateConflict("be forced not ready");
+            case SeatState.Reserved or SeatState.Talking:
+                S.PendingNotReady = reason;
+                S.Version++;
+                await SaveAndNotifyAsync("seat.forced_not_ready_pending");
+                return Snapshot();
+            case SeatState.Wrapup:
+                S.PendingNotReady = reason;
+                await FinishWrapUpAsync();
+                return Snapshot();
+            default:
+                Enter(SeatState.NotReady, reason);
+                await SaveAndNotifyAsync("seat.forced_not_ready");
+                return Snapshot();
+        }
+    }
+
+    public async Task<SeatSnapshot> ForceLogoutAsync(string supervisorJobNo)
+    {
+        _logger.LogInformation("Supervisor {Supervisor} forces seat {JobNo} out", supervisorJobNo, JobNo);
+        switch (S.State)
+        {
+            case SeatState.LoggedOut:
+                return Snapshot();
+            case SeatState.Reserved or SeatState.Talking:
+                S.PendingLogout = true;
+                S.Version++;
+                await SaveAndNotifyAsync("seat.forced_logout_pending");
+                return Snapshot();
+            case SeatState.Wrapup:
+                S.PendingLogout = true;
+                await FinishWrapUpAsync();
+                return Snapshot();
+            default:
+                await LogOutNowAsync("seat.forced_logout");
+                return Snapshot();
+        }
+    }
+
+    // ---- between grains ---------------------------------------------------------------------------
+
+    public Task<bool> TryReserveAsync(SeatOffer offer)
+    {
+        if (S.State != SeatState.Ready || S.PendingLogout || S.PendingNotReady is not null)
+            return Task.FromResult(false);
+        S.Offer = offer;
+        Enter(SeatState.Reserved, callId: offer.CallId, keepIdleSince: true);
+        _ = NotifyAsync("seat.offered"); // reservations are not persisted: an offer lost with a silo rings out
+        return Task.FromResult(true);
+    }
+
+    public async Task ReleaseReservationAsync(string callId)
+    {
+        if (S.State != SeatState.Reserved || S.CallId != callId) return;
+        S.Offer = null;
+        if (await ApplyPendingAsync()) return;
+        Enter(SeatState.Ready, keepIdleSince: true); // the seat keeps its turn
+        await SaveAndNotifyAsync("seat.offer_withdrawn");
+    }
+
+    public async Task OnCallAnsweredAsync(string callId)
+    {
+        if (S.State != SeatState.Reserved || S.CallId != callId) return;
+        S.TalkStartedAt = _time.GetUtcNow();
+        S.CallsAnswered++;
+        Enter(SeatState.Talking, callId: callId);
+        await SaveAndNotifyAsync("seat.talking");
+    }
+
+    public async Task OnRingNoAnswerAsync(string callId)
+    {
+        if (S.State != SeatState.Reserved || S.CallId != callId) return;
+        _logger.LogInformation("Seat {JobNo} did not answer {CallId}; set not ready", JobNo, callId);
+        S.Offer = null;
+        S.PendingNotReady = null;
+        if (S.PendingLogout)
+        {
+            await LogOutNowAsync("seat.logged_out");
+            return;
+        }
+        Enter(SeatState.NotReady, NoAnswerReason);
+        await SaveAndNotifyAsync("seat.no_answer");
+    }
+
+    public async Task OnCallEndedAsync(string callId)
+    {
+        if (S.CallId != callId || S.State is not (SeatState.Talking or SeatState.Reserved)) return;
+        var now = _time.GetUtcNow();
+        if (S.TalkStartedAt is { } started) S.TalkTime += now - started;
+        S.TalkStartedAt = null;
+        var wrapUpSeconds = S.Offer?.WrapUpSeconds ?? 0;
+        if (S.State == SeatState.Talking && wrapUpSeconds > 0)
+        {
+            Enter(SeatState.Wrapup, callId: callId);
+            ArmWrapUpTimer();
+            await SaveAndNotifyAsync("seat.wrapup");
+            return;
+        }
+        await FinishWrapUpAsync();
+    }
+
+    // ---- internals --------------------------------------------------------------------------------
+
+    private async Task FinishWrapUpAsync()
+    {
+        _wrapUpTimer?.Dispose();
+        _wrapUpTimer = null;
+        var callId = S.CallId;
+        S.Offer = null;
+        if (!await ApplyPendingAsync())
+        {
+            Enter(SeatState.Ready);
+            await SaveAndNotifyAsync("seat.ready");
+        }
+        if (callId is not null) await Call(callId).WrapUpDoneAsync(JobNo);
+    }
+
+    /// <summary>Applies a logout or not-ready that waited for the call to end; true when one did.</summary>
+    private async Task<bool> ApplyPendingAsync()
+    {
+        if (S.PendingLogout)
+        {
+            await LogOutNowAsync("seat.logged_out");
+            return true;
+        }
+        if (S.PendingNotReady is { } reason)
+        {
+            S.PendingNotReady = null;
+            Enter(SeatState.NotReady, reason);
+            await SaveAndNotifyAsync("seat.not_ready");
+            return true;
+        }
+        return false;
+    }
+
+    private async Task LogOutNowAsync(string eventType)
+    {
+        var queues = S.Queues.Select(q => q.QueueId).ToList();
+        S.PendingLogout = false;
+        S.PendingNotReady = null;
+        S.HelpRequested = false;
+        Enter(SeatState.LoggedOut);
+        _heartbeat?.Dispose();
+        _heartbeat = null;
+        await SaveAndNotifyAsync(eventType);
+        S.Queues = [];
+        S.Version++;
+        await _writer.WriteAsync();
+        _logger.LogInformation("Seat {JobNo} logged out of {Queues}", JobNo, string.Join(",", queues));
+    }
+
+    private void Enter(SeatState state, string? reason = null, string? callId = null, bool keepIdleSince = false)
+    {
+        var now = _time.GetUtcNow();
+        S.State = state;
+        S.Reason = state == SeatState.NotReady ? reason : null;
+        S.CallId = state is SeatState.Reserved or SeatState.Talking or SeatState.Wrapup ? callId ?? S.CallId : null;
+        S.StateSince = now;
+        if (state == SeatState.Ready && !keepIdleSince) S.IdleSince = now;
+        S.Version++;
+    }
+
+    private void ArmWrapUpTimer()
+    {
+        _wrapUpTimer?.Dispose();
+        var seconds = S.Offer?.WrapUpSeconds ?? 0;
+        var due = S.StateSince + TimeSpan.FromSeconds(seconds) - _time.GetUtcNow();
+        _wrapUpTimer = this.RegisterGrainTimer(async _ =>
+        {
+            if (S.State == SeatState.Wrapup) await FinishWrapUpAsync();
+        }, new GrainTimerCreationOptions(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
+    }
+
+    private void StartHeartbeat()
+    {
+        if (_heartbeat is not null) return;
+        var period = TimeSpan.FromSeconds(_options.HeartbeatSeconds);
+        _heartbeat = this.RegisterGrainTimer(_ => NotifyAsync(), new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
+    }
+
+    private async Task SaveAndNotifyAsync(string eventType, IEnumerable<string>? dropped = null)
+    {
+        await _writer.WriteAsync();
+        await NotifyAsync(eventType, dropped);
+    }
+
+    /// <summary>
+    /// Tells the board and every served queue, highest queue priority first, what the seat is now. With no
+    /// event type it is a heartbeat: the same version again, so only a queue that forgot the seat reacts.
+    /// </summary>
+    private async Task NotifyAsync(string? eventType = null, IEnumerable<string>? dropped = null)
+    {
+        var snapshot = Snapshot();
+        GrainFactory.GetGrain<ISeatBoardGrain>(ISeatBoardGrain.Centre).PublishAsync(snapshot).Ignore();
+        if (eventType is not null) _events.Publish(eventType, JobNo, snapshot.StateSince, snapshot);
+
+        foreach (var skill in S.Queues.ToList())
+            await Tell(skill.QueueId, Availability(skill.Level, S.State));
+        if (dropped is not null)
+            foreach (var queueId in dropped)
+                await Tell(queueId, Availability(0, SeatState.LoggedOut));
+    }
+
+    private async Task Tell(string queueId, SeatAvailability availability)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IQueueGrain>(queueId).SeatChangedAsync(availability);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // The heartbeat repeats it; a queue that missed one update catches up within a period.
+            _logger.LogWarning(e, "Seat {JobNo} could not reach queue {QueueId}", JobNo, queueId);
+        }
+    }
+
+    private SeatAvailability Availability(int level, SeatState state) =>
+        new(JobNo, state, level, S.Languages, S.IdleSince, S.CallsAnswered, S.TalkTime, S.Version);
+
+    private SeatSnapshot Snapshot() => new(JobNo, S.State, S.Reason, S.StateSince, S.CallId, S.Extension,
+        S.Queues.ToList(), S.Languages.ToList(), S.CallsAnswered, S.TalkTime, S.HelpRequested, S.Version);
+
+    private ICallGrain Call(string callId) => GrainFactory.GetGrain<ICallGrain>(callId);
+
+    private DomainException StateConflict(string action) => S.State == SeatState.LoggedOut
+        ? new DomainException("seat.not_logged_in", $"Seat {JobNo} is not logged in.", Names.Of(S.State))
+        : new DomainException("seat.invalid_transition", $"Seat {JobNo} cannot {action} while {Names.Of(S.State)}.", Names.Of(S.State));
+
+    private DomainException Conflict(string code, string message) => new(code, message, Names.Of(S.State));
+}

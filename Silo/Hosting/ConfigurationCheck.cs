@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Hotline.Silo.Hosting;
+
+/// <summary>A setting that stops start-up; Program prints its message as one line and exits with code 2.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);
+
+public static class ConfigurationCheck
+{
+    /// <summary>Binds a section and validates it (data annotations and <see cref="IValidatableObject"/>), or throws one clear line.</summary>
+    public static T GetValidated<T>(this IConfiguration configuration, string section, Func<IConfiguration, T>? bind = null) where T : class, new()
+    {
+        var value = new T();
+        try
+        {
+            if (bind is null) configuration.GetSection(section).Bind(value);
+            else value = bind(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigurationException($"invalid setting in '{section}': {e.InnerException?.Message ?? e.Message}");
+        }
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
+        {
+            var first = results[0];
+            var member = first.MemberNames.FirstOrDefault();
+            throw new ConfigurationException($"invalid setting {section}{(member is null ? "" : ":" + member)}: {first.ErrorMessage}");
+        }
+        return value;
+    }
+
+    public static string RequireConnectionString(this IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new ConfigurationException($"missing setting ConnectionStrings:{name} (a PostgreSQL connection string; or run with Hotline:Silo:Storage=Memory)");
+}

@@ -1,0 +1,45 @@
+using Npgsql;
+using Orleans.Runtime;
+
+namespace Hotline.Silo.Hosting;
+
+public static class SiloHealth
+{
+    /// <summary><c>/health/live</c>: the process runs. <c>/health/ready</c>: this silo is an active cluster member and the database answers.</summary>
+    public static void MapSiloHealth(this WebApplication app)
+    {
+        app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
+        app.MapGet("/health/ready", async (IServiceProvider services, CancellationToken ct) =>
+        {
+            var silo = services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+            var membership = services.GetRequiredService<IClusterMembershipService>();
+            var clusterOk = membership.CurrentSnapshot.GetSiloStatus(silo) == SiloStatus.Active;
+
+            string database = "not used (in-memory mode)";
+            var databaseOk = true;
+            if (services.GetService<NpgsqlDataSource>() is { } dataSource)
+            {
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(2));
+                    await using var command = dataSource.CreateCommand("SELECT 1");
+                    await command.ExecuteScalarAsync(timeout.Token);
+                    database = "reachable";
+                }
+                catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+                {
+                    databaseOk = false;
+                    database = "unreachable: " + e.Message;
+                }
+            }
+            var body = new
+            {
+                status = clusterOk && databaseOk ? "ready" : "not ready",
+                checks = new { cluster = clusterOk ? "active" : "not active", database },
+                silo = silo.ToString(),
+            };
+            return Results.Json(body, statusCode: clusterOk && databaseOk ? 200 : 503);
+        });
+    }
+}

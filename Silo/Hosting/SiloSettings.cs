@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace Hotline.Silo.Hosting;
+
+/// <summary>Where the silo keeps its cluster membership, grain state and reminders.</summary>
+public enum StorageMode
+{
+    /// <summary>PostgreSQL through ADO.NET: durable, several silos.</summary>
+    AdoNet,
+    /// <summary>In memory, one silo, for quick demos and tests only: nothing survives a restart.</summary>
+    Memory,
+}
+
+/// <summary>The silo's settings (section <c>Hotline</c> for the cluster, <c>Hotline:Silo</c> for this process).</summary>
+public sealed class SiloSettings : IValidatableObject
+{
+    [Required] public string ClusterId { get; set; } = "hotline";
+    /// <summary>Grain state and reminders are keyed by it: never change it once data exists.</summary>
+    [Required] public string ServiceId { get; set; } = "hotline";
+    [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
+    [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
+    /// <summary>The address other silos and clients reach this one at.</summary>
+    [Required] public string AdvertisedAddress { get; set; } = "127.0.0.1";
+    public StorageMode Storage { get; set; } = StorageMode.AdoNet;
+    /// <summary>Whether the dashboard needs a signed-in supervisor or admin; by default it does outside Development.</summary>
+    public bool? DashboardRequiresSignIn { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IPAddress.TryParse(AdvertisedAddress, out _))
+            yield return new ValidationResult($"'{AdvertisedAddress}' is not an IP address.", [nameof(AdvertisedAddress)]);
+        if (SiloPort == GatewayPort)
+            yield return new ValidationResult("the silo port and the gateway port must differ.", [nameof(GatewayPort)]);
+    }
+}

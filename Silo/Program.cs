@@ -1,0 +1,25 @@
+using Hotline.Silo.Hosting;
+using Hotline.Silo.Schema;
+
+// The hotline silo: grains, the dashboard, health probes. `--migrate-only` applies the schema and exits.
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var settings = builder.AddHotlineSilo();
+    if (settings.Storage == StorageMode.AdoNet)
+    {
+        var migrated = await SchemaMigration.RunAsync(builder.Configuration);
+        if (args.Contains("--migrate-only")) return migrated;
+    }
+    var app = builder.Build();
+    if (settings.Storage == StorageMode.Memory)
+        app.Logger.LogWarning("IN-MEMORY MODE: one silo, nothing is durable, everything is lost at exit. For demos and tests only.");
+    app.MapHotlineSilo(settings);
+    await app.RunAsync();
+    return 0;
+}
+catch (ConfigurationException e)
+{
+    Console.Error.WriteLine($"hotline-silo: {e.Message}");
+    return 2;
+}
