@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what the tests need, starts a throw-away PostgreSQL, runs every test, stops it.
+# The last line is the total: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+# System packages the suites use (run as root, as CI does; a developer without root installs them once).
+need=()
+[[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql-15)
+command -v curl >/dev/null || need+=(curl)
+if ((${#need[@]})); then
+    if [[ $EUID -eq 0 ]]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+    else
+        echo "test.sh: please install: ${need[*]}" >&2
+        exit 1
+    fi
+fi
+
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+pg_port=${HOTLINE_TEST_PG_PORT:-55433}
+pg_dir=$(mktemp -d /tmp/hotline-test-pg.XXXXXX)
+results=$(mktemp -d /tmp/hotline-test-results.XXXXXX)
+cleanup() {
+    pg_stop "$pg_dir" >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+}
+trap cleanup EXIT
+pg_start "$pg_dir" "$pg_port"
+export HOTLINE_TEST_DB="Host=127.0.0.1;Port=$pg_port;Database=postgres;Username=hotline;Password=hotline"
+
+dotnet build Orleans.sln -c Release -nologo -clp:ErrorsOnly
+
+status=0
+dotnet test Orleans.sln -c Release --no-build -nologo \
+    --logger "trx" --results-directory "$results" \
+    --logger "console;verbosity=normal" 2>&1 | tee "$results/console.log" || status=$?
+
+# Totals over every test project's summary line ("Failed: F, Passed: P, Skipped: S, Total: T").
+read -r passed failed skipped < <(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$results/console.log" \
+    | awk -F'[:,] *' '{f+=$2; p+=$4; s+=$6} END {print p+0, f+0, s+0}')
+projects=$(grep -Ec 'Failed: +[0-9]+, Passed: +[0-9]+' "$results/console.log" || true)
+echo
+echo "Test projects run: $projects (results in $results)"
+if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; echo "dotnet test failed outside any test (exit $status)"; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[[ $status -eq 0 && $failed -eq 0 && $passed -gt 0 ]]

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Hotline.Tests;
+
+/// <summary>A silo or Client.Api started as a real process from the build output, as ./run.sh starts them.</summary>
+public sealed class HotlineProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HotlineProcess(string name, Process process, string url)
+    {
+        Name = name;
+        _process = process;
+        Url = url;
+    }
+
+    public string Name { get; }
+    public string Url { get; }
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>Release or Debug: the configuration these tests were built with, so the hosts match.</summary>
+    public static string Configuration { get; } = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static HotlineProcess StartSilo(string connectionString, int siloPort, int gatewayPort, int httpPort, params string[] extra) =>
+        Start("silo", Path.Combine(RepositoryRoot, "Silo", "bin", Configuration, "net10.0", "Hotline.Silo.dll"), $"http://127.0.0.1:{httpPort}",
+        [
+            $"--ConnectionStrings:Hotline={connectionString}",
+            $"--Hotline:Silo:SiloPort={siloPort}",
+            $"--Hotline:Silo:GatewayPort={gatewayPort}",
+            "--Hotline:Grains:SimulatedTrunkEnabled=true",
+            "--Hotline:Grains:HeartbeatSeconds=2",
+            .. extra,
+        ]);
+
+    public static HotlineProcess StartApi(string connectionString, int httpPort, params string[] extra) =>
+        Start("api", Path.Combine(RepositoryRoot, "Client.Api", "bin", Configuration, "net10.0", "Hotline.Client.Api.dll"), $"http://127.0.0.1:{httpPort}",
+        [
+            $"--ConnectionStrings:Hotline={connectionString}",
+            "--Hotline:SimulatedTrunk:Enabled=true",
+            .. extra,
+        ]);
+
+    public static HotlineProcess Start(string name, string dll, string url, IReadOnlyList<string> args, IDictionary<string, string>? environment = null)
+    {
+        if (!File.Exists(dll)) throw new FileNotFoundException($"{dll} is missing: build the solution ({Configuration}) first.");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(url);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        if (environment is not null)
+            foreach (var (k, v) in environment) info.Environment[k] = v;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
+        var host = new HotlineProcess(name, process, url);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200, failing with the process output if it dies or takes too long.</summary>
+    public async Task WaitReadyAsync(TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} during start-up:\n{Output}");
+            try
+            {
+                using var response = await http.GetAsync($"{Url}/health/ready");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{Name} was not ready at {Url} in time:\n{Output}");
+    }
+
+    /// <summary>Kills the process at once, as a machine failure would (SIGKILL).</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token)
+        .ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orleans.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root (Orleans.sln) above " + AppContext.BaseDirectory);
+    }
+}
