@@ -29,20 +29,25 @@ export HOTLINE_DEMO_PASSWORD
 source scripts/pg.sh
 pids=()
 stop() {
+    local code=$1
     trap - INT TERM EXIT
     echo
     echo "Stopping the hotline..."
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     pg_stop "$data/pg" || true
+    exit "$code"
 }
-trap stop INT TERM EXIT
+trap 'stop 0' INT TERM
+trap 'stop $?' EXIT
 
 pg_start "$data/pg" "$pg_port"
 
 echo "Building (Release)..."
-dotnet build Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly >"$data/logs/build.log" 2>&1 \
-    || { cat "$data/logs/build.log"; exit 1; }
+for project in Silo Client.Api; do
+    dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >"$data/logs/build.log" 2>&1 \
+        || { cat "$data/logs/build.log"; exit 1; }
+done
 
 wait_ready() {
     local name=$1 url=$2 pid=$3 log=$4
@@ -97,4 +102,5 @@ cat <<MSG
 
 MSG
 wait -n "${pids[@]}" || true
-echo "A process stopped; see .data/logs/." >&2
+echo "A hotline process stopped by itself; see .data/logs/." >&2
+exit 1
