@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Security.Claims;
+using Hotline.Api.Auth;
+using Hotline.Api.Contracts;
+using Hotline.Api.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Hotline.Api.Apis;
+
+/// <summary>Staff sign-in with job number (工号) and password.</summary>
+public static class AuthApi
+{
+    /// <summary>The same words whether the job number exists or not.</summary>
+    public const string InvalidCredentialsMessage = "The job number or the password is wrong.";
+
+    public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/auth").WithTags("Sign-in");
+        api.MapPost("/login", Login).AllowAnonymous().WithSummary("Sign in; returns a bearer token");
+        api.MapPost("/logout", Logout).WithSummary("Revoke the token of this request");
+        api.MapGet("/me", Me).WithSummary("The signed-in user");
+        return api;
+    }
+
+    private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult, ValidationProblem>> Login(
+        LoginRequest body, SignInService signIn, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(body.JobNumber)) errors.Add("jobNumber", "Required.");
+        else errors.Check(body.JobNumber.Length <= 32, "jobNumber", "At most 32 characters.");
+        if (string.IsNullOrEmpty(body.Password)) errors.Add("password", "Required.");
+        else errors.Check(body.Password.Length <= 256, "password", "At most 256 characters.");
+        if (errors.TryGetProblem(out var problem)) return problem;
+
+        return await signIn.SignInAsync(body.JobNumber!, body.Password!, ct) switch
+        {
+            SignInOutcome.Success s => TypedResults.Ok(new LoginResponse(s.Token, s.Issued.ExpiresAt, s.User.Roles, s.User.JobNo, s.User.DisplayName)),
+            SignInOutcome.Locked locked => ApiProblems.Problem(StatusCodes.Status401Unauthorized, ProblemCodes.AuthLocked,
+                "Too many failed sign-ins: the account is locked for a while.",
+                new Dictionary<string, object?> { ["lockedUntil"] = locked.Until }),
+            _ => ApiProblems.Problem(StatusCodes.Status401Unauthorized, ProblemCodes.AuthInvalidCredentials, InvalidCredentialsMessage),
+        };
+    }
+
+    private static async Task<NoContent> Logout(HttpContext context, SignInService signIn, CancellationToken ct)
+    {
+        if (BearerTokenHandler.ReadToken(context.Request) is { } token) await signIn.RevokeAsync(token, ct);
+        if (context.Request.Cookies.ContainsKey(BearerTokenHandler.CookieName))
+            context.Response.Cookies.Delete(BearerTokenHandler.CookieName);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Me(ClaimsPrincipal user, IUserStore users, CancellationToken ct)
+    {
+        var account = await users.FindAsync(user.JobNo(), ct);
+        if (account is null) return ApiProblems.NotFound(ProblemCodes.NotFound, "The account no longer exists.");
+        var expiresAt = DateTimeOffset.TryParse(user.FindFirstValue(BearerTokenHandler.ExpiresAtClaim), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : (DateTimeOffset?)null;
+        var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToArray();
+        return TypedResults.Ok(new MeResponse(account.JobNo, account.DisplayName, roles, account.DepartmentId, expiresAt));
+    }
+}

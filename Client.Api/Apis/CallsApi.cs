@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using Hotline.Api.Auth;
+using Hotline.Api.Cluster;
+using Hotline.Api.Contracts;
+using Hotline.Api.Problems;
+using Hotline.Calls;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Hotline.Api.Apis;
+
+/// <summary>Calls: the live call from its grain, the history from <c>call_records</c>.</summary>
+public static class CallsApi
+{
+    public const int MaxPageSize = 200;
+
+    public static RouteGroupBuilder MapCallsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/calls").WithTags("Calls");
+        app.MapGet("/api/calls", List).WithTags("Calls").RequireAuthorization(Policies.CallsReadAll).WithSummary("Calls, newest first, from the call records");
+        api.MapGet("/{id}", Get).RequireAuthorization(Policies.CallsReadOne).AddEndpointFilter<RequireClusterFilter>()
+            .WithSummary("One call, live from its grain");
+        app.MapPost("/api/calls", Outbound).WithTags("Calls").RequireAuthorization(Policies.CallsOutbound).WithSummary("Outbound call (外呼): needs the telephony edge");
+        return api;
+    }
+
+    private static async Task<Results<Ok<CallListResponse>, ValidationProblem>> List(
+        string? state, int? page, int? pageSize, ICallRecords records, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (state is not null && !ApiNames.TryParseCallState(state, out _))
+            errors.Add("state", $"Must be one of {string.Join(", ", ApiNames.CallStates)}.");
+        errors.Range(page ?? 1, 1, 100_000, "page").Range(pageSize ?? 50, 1, MaxPageSize, "pageSize");
+        if (errors.TryGetProblem(out var problem)) return problem;
+
+        var (total, items) = await records.ListAsync(state, page ?? 1, pageSize ?? 50, ct);
+        var showNumbers = SeesCallerNumbers(user);
+        var shown = items.Select(i => showNumbers ? i : i with { From = PhoneMask.Mask(i.From) }).ToArray();
+        return TypedResults.Ok(new CallListResponse(total, page ?? 1, pageSize ?? 50, shown));
+    }
+
+    private static async Task<Results<Ok<CallResponse>, ProblemHttpResult, ValidationProblem>> Get(
+        string id, IClusterClient cluster, ClaimsPrincipal user)
+    {
+        if (!InputRules.CallId().IsMatch(id)) return ApiProblems.Validation("id", "Not a call id.");
+        CallSnapshot call;
+        try
+        {
+            call = await cluster.GetGrain<ICallGrain>(id).GetAsync();
+        }
+        catch (DomainException e) when (e.Code == ProblemCodes.CallNotFound)
+        {
+            return CallNotFound(id);
+        }
+        // A call grain that was never started answers an empty snapshot.
+        if (call.ArrivedAt == default) return CallNotFound(id);
+
+        if (!user.WatchesAllSeats())
+        {
+            var me = user.JobNo();
+            // Agents see the calls that are or were at their seat; for any other call the answer is the same 404.
+            if (call.SeatJobNo != me && !call.OfferedSeats.Contains(me)) return CallNotFound(id);
+        }
+        var response = CallResponse.FromGrain(call);
+        return TypedResults.Ok(SeesCallerNumbers(user) ? response : response with { From = PhoneMask.Mask(response.From) });
+    }
+
+    private static ProblemHttpResult Outbound(OutboundCallRequest? body) => ApiProblems.TelephonyNotAvailable("An outbound call");
+
+    private static ProblemHttpResult CallNotFound(string id) =>
+        ApiProblems.NotFound(ProblemCodes.CallNotFound, $"There is no call '{id}'.");
+
+    /// <summary>Staff who talk to or about citizens see their numbers; oversight and machines see them masked.</summary>
+    private static bool SeesCallerNumbers(ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Dispatcher);
+}
+
+/// <summary>Masks a citizen's phone number to its first three and last four digits: 138****5678.</summary>
+public static class PhoneMask
+{
+    public static string? Mask(string? number)
+    {
+        if (string.IsNullOrEmpty(number)) return number;
+        if (number.Length <= 7) return new string('*', Math.Max(0, number.Length - 2)) + number[^Math.Min(2, number.Length)..];
+        return number[..3] + new string('*', number.Length - 7) + number[^4..];
+    }
+}

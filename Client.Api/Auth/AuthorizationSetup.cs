@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Hotline.Api.Auth;
+
+/// <summary>Who may do what. Every route needs a signed-in user unless it says <c>AllowAnonymous</c>.</summary>
+internal static class AuthorizationSetup
+{
+    public static IServiceCollection AddHotlineAuthorization(this IServiceCollection services)
+    {
+        services.AddSingleton<IAuthorizationHandler, SeatAccessHandler>();
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BearerTokenHandler.SchemeName).RequireAuthenticatedUser().Build())
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(BearerTokenHandler.SchemeName).RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.SeatOwner, p => p.RequireAuthenticatedUser().AddRequirements(new SeatAccessRequirement(AllowWatchers: false)))
+            .AddPolicy(Policies.SeatRead, p => p.RequireAuthenticatedUser().AddRequirements(new SeatAccessRequirement(AllowWatchers: true)))
+            .AddPolicy(Policies.SeatsReadAll, p => p.RequireRole(Roles.Supervisor, Roles.Admin, Roles.Auditor))
+            .AddPolicy(Policies.SupervisorCommands, p => p.RequireRole(Roles.Supervisor, Roles.Admin))
+            .AddPolicy(Policies.QueuesWrite, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.CallsReadAll, p => p.RequireRole(Roles.Supervisor, Roles.Admin, Roles.Auditor))
+            // An agent may read a call only if it is or was at their seat; the handler checks that.
+            .AddPolicy(Policies.CallsReadOne, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin, Roles.Auditor))
+            .AddPolicy(Policies.CallsOutbound, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin))
+            .AddPolicy(Policies.SimulatedTrunk, p => p.RequireRole(Roles.Admin, Roles.Supervisor, Roles.Integration))
+            .AddPolicy(Policies.Metrics, p => p.RequireRole(Roles.Admin, Roles.Integration, Roles.Supervisor));
+        return services;
+    }
+
+    /// <summary>Users who watch every seat (the supervisor wall, oversight).</summary>
+    public static bool WatchesAllSeats(this ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor);
+
+    public static string JobNo(this ClaimsPrincipal user) => user.Identity?.Name ?? "";
+}
+
+/// <summary>The route's <c>{jobNo}</c> must be the caller's own seat (or, for reads, the caller watches all seats).</summary>
+internal sealed record SeatAccessRequirement(bool AllowWatchers) : IAuthorizationRequirement;
+
+internal sealed class SeatAccessHandler : AuthorizationHandler<SeatAccessRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SeatAccessRequirement requirement)
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated != true) return Task.CompletedTask;
+        if (requirement.AllowWatchers && user.WatchesAllSeats())
+        {
+            context.Succeed(requirement);
+            return Task.CompletedTask;
+        }
+
+        var jobNo = (context.Resource as HttpContext)?.GetRouteValue("jobNo") as string;
+        var hasSeat = user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor);
+        if (hasSeat && jobNo is not null && string.Equals(jobNo, user.JobNo(), StringComparison.Ordinal))
+            context.Succeed(requirement);
+        return Task.CompletedTask;
+    }
+}

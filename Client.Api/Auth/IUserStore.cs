@@ -1,0 +1,45 @@
+namespace Hotline.Api.Auth;
+
+/// <summary>A staff account (工号) as the <c>users</c> table keeps it.</summary>
+public sealed record UserAccount(
+    string JobNo,
+    string DisplayName,
+    string PasswordHash,
+    IReadOnlyList<string> Roles,
+    string? DepartmentId,
+    int FailedAttempts,
+    DateTimeOffset? LockedUntil);
+
+/// <summary>Staff accounts: PostgreSQL in production, memory in the development mode.</summary>
+public interface IUserStore
+{
+    Task<UserAccount?> FindAsync(string jobNo, CancellationToken ct);
+
+    /// <summary>Counts a failed sign-in; returns the lock end when this failure locked the account.</summary>
+    /// <remarks>Called only while the account is not locked; an expired lock starts the count afresh.</remarks>
+    Task<DateTimeOffset?> RecordFailedSignInAsync(string jobNo, DateTimeOffset now, int maxAttempts, TimeSpan lockout, CancellationToken ct);
+
+    Task RecordSuccessfulSignInAsync(string jobNo, CancellationToken ct);
+
+    /// <summary>Creates the account unless the job number exists; true when it was created.</summary>
+    Task<bool> AddIfMissingAsync(UserAccount user, DateTimeOffset now, CancellationToken ct);
+
+    Task UpdatePasswordHashAsync(string jobNo, string passwordHash, CancellationToken ct);
+}
+
+/// <summary>An issued bearer token; only its SHA-256 is stored.</summary>
+public sealed record IssuedToken(
+    byte[] TokenHash,
+    string JobNo,
+    IReadOnlyList<string> Roles,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? RevokedAt);
+
+/// <summary>Issued tokens (<c>auth_tokens</c>).</summary>
+public interface ITokenStore
+{
+    Task AddAsync(IssuedToken token, CancellationToken ct);
+    Task<IssuedToken?> FindAsync(byte[] tokenHash, CancellationToken ct);
+    Task RevokeAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken ct);
+}

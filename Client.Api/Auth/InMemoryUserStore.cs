@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+
+namespace Hotline.Api.Auth;
+
+/// <summary>Accounts in memory, for the Localhost development mode only: lost at every restart.</summary>
+internal sealed class InMemoryUserStore : IUserStore
+{
+    private readonly ConcurrentDictionary<string, UserAccount> _users = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public Task<UserAccount?> FindAsync(string jobNo, CancellationToken ct) =>
+        Task.FromResult(_users.GetValueOrDefault(jobNo));
+
+    public Task<DateTimeOffset?> RecordFailedSignInAsync(
+        string jobNo, DateTimeOffset now, int maxAttempts, TimeSpan lockout, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(jobNo, out var user)) return Task.FromResult<DateTimeOffset?>(null);
+            var attempts = user.LockedUntil is null ? user.FailedAttempts + 1 : 1;
+            DateTimeOffset? lockedUntil = attempts >= maxAttempts ? now + lockout : null;
+            _users[jobNo] = user with { FailedAttempts = attempts, LockedUntil = lockedUntil };
+            return Task.FromResult(lockedUntil);
+        }
+    }
+
+    public Task RecordSuccessfulSignInAsync(string jobNo, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_users.TryGetValue(jobNo, out var user))
+                _users[jobNo] = user with { FailedAttempts = 0, LockedUntil = null };
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> AddIfMissingAsync(UserAccount user, DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult(_users.TryAdd(user.JobNo, user));
+
+    public Task UpdatePasswordHashAsync(string jobNo, string passwordHash, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_users.TryGetValue(jobNo, out var user))
+                _users[jobNo] = user with { PasswordHash = passwordHash };
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Tokens in memory, for the Localhost development mode only.</summary>
+internal sealed class InMemoryTokenStore : ITokenStore
+{
+    private const int PurgeAbove = 10_000;
+    private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
+
+    public Task AddAsync(IssuedToken token, CancellationToken ct)
+    {
+        if (_tokens.Count > PurgeAbove)
+        {
+            foreach (var (key, old) in _tokens)
+                if (old.ExpiresAt <= token.IssuedAt || old.RevokedAt is not null) _tokens.TryRemove(key, out _);
+        }
+        _tokens[Convert.ToHexString(token.TokenHash)] = token;
+        return Task.CompletedTask;
+    }
+
+    public Task<IssuedToken?> FindAsync(byte[] tokenHash, CancellationToken ct) =>
+        Task.FromResult(_tokens.GetValueOrDefault(Convert.ToHexString(tokenHash)));
+
+    public Task RevokeAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = Convert.ToHexString(tokenHash);
+        if (_tokens.TryGetValue(key, out var token) && token.RevokedAt is null)
+            _tokens[key] = token with { RevokedAt = now };
+        return Task.CompletedTask;
+    }
+}

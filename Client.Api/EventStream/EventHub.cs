@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading.Channels;
+using Hotline.Api.Configuration;
+using Hotline.Api.Metrics;
+using Hotline.Events;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Api.EventStream;
+
+/// <summary>One server-sent event, encoded once and written to every client that wants its topic.</summary>
+public sealed record SseMessage(string Topic, long Sequence, ReadOnlyMemory<byte> Bytes);
+
+/// <summary>
+/// Fans the cluster's events out to connected SSE clients. Each client has a bounded buffer; a client that
+/// falls behind loses events (counted) and never slows the others or the stream subscription.
+/// </summary>
+public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics metrics)
+{
+    private readonly ConcurrentDictionary<long, Subscription> _subscriptions = new();
+    // Chinese text and '+' stay readable; control characters are still escaped, so data stays one line.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private long _sequence;
+    private long _nextSubscriptionId;
+
+    public int ClientCount => _subscriptions.Count;
+
+    public Subscription Subscribe(IReadOnlySet<string> topics)
+    {
+        var channel = Channel.CreateBounded<SseMessage>(new BoundedChannelOptions(options.Value.Events.ClientBufferSize)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: the event is dropped for this client only
+        });
+        var subscription = new Subscription(this, Interlocked.Increment(ref _nextSubscriptionId), topics, channel);
+        _subscriptions[subscription.Id] = subscription;
+        metrics.SseClientConnected();
+        return subscription;
+    }
+
+    public void Publish(HotlineEvent e)
+    {
+        metrics.EventReceived(e.Topic);
+        var sequence = Interlocked.Increment(ref _sequence);
+        var message = new SseMessage(e.Topic, sequence, Encode(e, sequence));
+        foreach (var subscription in _subscriptions.Values)
+        {
+            if (!subscription.Topics.Contains(e.Topic)) continue;
+            if (!subscription.Writer.TryWrite(message)) metrics.EventDropped(e.Topic);
+        }
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        if (_subscriptions.TryRemove(subscription.Id, out _)) metrics.SseClientDisconnected();
+    }
+
+    /// <summary>
+    /// <c>event: type</c>, <c>id: sequence</c>, and one <c>data:</c> line of
+    /// <c>{"topic","type","id","at","state"}</c> with the state embedded as JSON.
+    /// </summary>
+    internal static byte[] Encode(HotlineEvent e, long sequence)
+    {
+        var data = new ArrayBufferWriter<byte>(256 + e.State.Length);
+        using (var json = new Utf8JsonWriter(data, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("topic", e.Topic);
+            json.WriteString("type", e.Type);
+            json.WriteString("id", e.EntityId);
+            json.WriteString("at", e.At);
+            json.WritePropertyName("state");
+            // Re-written rather than copied raw: compact, so a pretty-printed state cannot break the one-line data field.
+            using var state = TryParse(e.State);
+            if (state is not null) state.RootElement.WriteTo(json);
+            else json.WriteStringValue(e.State);
+            json.WriteEndObject();
+        }
+
+        var text = new StringBuilder();
+        text.Append("event: ").Append(SingleLine(e.Type)).Append('\n');
+        text.Append("id: ").Append(sequence).Append('\n');
+        text.Append("data: ");
+        var head = Encoding.UTF8.GetBytes(text.ToString());
+        // Utf8JsonWriter escapes control characters, so the data is one line.
+        return [.. head, .. data.WrittenSpan, (byte)'\n', (byte)'\n'];
+    }
+
+    private static JsonDocument? TryParse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try
+        {
+            return JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string SingleLine(string value) => value.Replace('\r', ' ').Replace('\n', ' ');
+
+    public sealed class Subscription : IDisposable
+    {
+        private readonly EventHub _hub;
+        private readonly Channel<SseMessage> _channel;
+
+        internal Subscription(EventHub hub, long id, IReadOnlySet<string> topics, Channel<SseMessage> channel)
+        {
+            _hub = hub;
+            Id = id;
+            Topics = topics;
+            _channel = channel;
+        }
+
+        public long Id { get; }
+        public IReadOnlySet<string> Topics { get; }
+        public ChannelReader<SseMessage> Reader => _channel.Reader;
+        internal ChannelWriter<SseMessage> Writer => _channel.Writer;
+
+        public void Dispose()
+        {
+            _channel.Writer.TryComplete();
+            _hub.Remove(this);
+        }
+    }
+}

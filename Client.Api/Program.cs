@@ -1,0 +1,22 @@
+using Hotline.Api.Apis;
+using Hotline.Api.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddHotlineApi();
+
+var app = builder.Build();
+if (!app.HasValidConfiguration()) return 1;
+
+app.UseHotlineApi();
+app.MapAuthApi();
+app.MapSeatsApi();
+app.MapQueuesApi();
+app.MapCallsApi();
+app.MapSimTrunkApi();
+app.MapEventsApi();
+app.MapHotlineOperations();
+
+return await app.RunHotlineApiAsync();
+
+/// <summary>The API host: an Orleans client behind minimal APIs. Public for WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,121 @@
+extern alias silo;
+
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hotline.Api.Demo;
+using Hotline.Api.EventStream;
+using Hotline.Calls;
+using Hotline.Common;
+using Hotline.Events;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.TestingHost;
+using CallRecordStorage = silo::Hotline.Silo.Storage.CallRecordStorage;
+using SchemaMigrator = silo::Hotline.Silo.Schema.SchemaMigrator;
+
+namespace Hotline.Tests;
+
+/// <summary>
+/// One API host per test class: a fresh PostgreSQL database migrated with the silo's real migrations, an
+/// in-process Orleans cluster running the real grains, and the API in External mode using that cluster's client.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string DemoPassword = "demo-password-for-tests";
+
+    private InProcessTestCluster? _cluster;
+    private NpgsqlDataSource? _callRecords;
+    private string? _serverConnectionString;
+    private string? _database;
+
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+    public IClusterClient Cluster => _cluster!.Client;
+
+    public async Task InitializeAsync()
+    {
+        _serverConnectionString = Environment.GetEnvironmentVariable("HOTLINE_TEST_DB");
+        if (string.IsNullOrWhiteSpace(_serverConnectionString))
+            throw new InvalidOperationException(
+                "HOTLINE_TEST_DB is not set: it must hold a PostgreSQL connection string whose role may CREATE DATABASE, e.g. " +
+                "source scripts/pg.sh; pg_start /tmp/hotline-pgtest 55433; " +
+                "export HOTLINE_TEST_DB='Host=127.0.0.1;Port=55433;Database=postgres;Username=hotline;Password=hotline'");
+
+        _database = $"capi_{Guid.NewGuid():N}"[..20];
+        await using (var server = NpgsqlDataSource.Create(_serverConnectionString))
+        await using (var create = server.CreateCommand($"CREATE DATABASE \"{_database}\""))
+            await create.ExecuteNonQueryAsync();
+        ConnectionString = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = _database }.ConnectionString;
+        await new SchemaMigrator(ConnectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        _callRecords = NpgsqlDataSource.Create(ConnectionString);
+
+        var callRecords = _callRecords;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryStreams(EventTopics.StreamProvider);
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage("hotline");
+            silo.Services.AddGrainStorage(CallRecordStorage.Name, (_, _) => new CallRecordStorage(callRecords));
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<ICallMediaRegistry, CallMediaRegistry>();
+            silo.Services.AddOptions<HotlineGrainOptions>().Configure(o => o.SimulatedTrunkEnabled = true);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(EventTopics.StreamProvider));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Testing");
+            web.UseSetting("Hotline:Orleans:Mode", "External");
+            web.UseSetting("ConnectionStrings:Hotline", ConnectionString);
+            web.UseSetting("Hotline:SimulatedTrunk:Enabled", "true");
+            web.UseSetting("Hotline:Demo:Seed", "true");
+            web.UseSetting("HOTLINE_DEMO_PASSWORD", DemoPassword);
+            web.UseSetting("Hotline:Orleans:ConnectRetryDelay", "00:00:00.200");
+            web.UseSetting("Hotline:Events:KeepAliveInterval", "00:00:01");
+            web.ConfigureTestServices(services => services.AddSingleton<IClusterClient>(_cluster.Client));
+        });
+
+        var services = Factory.Services;
+        await services.GetRequiredService<DemoSeeder>().Completed.WaitAsync(TimeSpan.FromSeconds(60));
+        await services.GetRequiredService<EventStreamSubscriber>().Subscribed.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Factory is not null) await Factory.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
+        if (_callRecords is not null) await _callRecords.DisposeAsync();
+        if (_database is not null && _serverConnectionString is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var server = NpgsqlDataSource.Create(_serverConnectionString);
+            await using var drop = server.CreateCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>A client without a token.</summary>
+    public HttpClient Anonymous() => Factory.CreateClient();
+
+    /// <summary>A client signed in as <paramref name="jobNo"/> with the demo password.</summary>
+    public async Task<HttpClient> SignedInAsync(string jobNo)
+    {
+        var client = Factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { jobNumber = jobNo, password = DemoPassword });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, $"sign-in of {jobNo} failed: {(int)response.StatusCode} {body}");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("token").GetString());
+        return client;
+    }
+}
