@@ -16,6 +16,8 @@ public interface ICallGrain : IGrainWithStringKey
     /// <summary>Digits from the caller (RFC 4733, SIP INFO or the simulated trunk).</summary>
     [Alias("Dtmf")] Task<CallSnapshot> DtmfAsync(string digits);
     [Alias("Hangup")] Task<CallSnapshot> HangupAsync(CallParty by);
+    /// <summary>A work order was registered during this call; the call's record shows it.</summary>
+    [Alias("LinkTicket")] Task<CallSnapshot> LinkTicketAsync(string ticketNumber);
     /// <summary>The caller asks to be called back and keeps the place (排队回呼).</summary>
     [Alias("RequestCallback")] Task<CallSnapshot> RequestCallbackAsync();
 

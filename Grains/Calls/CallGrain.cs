@@ -169,6 +169,15 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
         return Snapshot();
     }
 
+    public async Task<CallSnapshot> LinkTicketAsync(string ticketNumber)
+    {
+        if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
+        if (S.TicketNumber == ticketNumber) return Snapshot();
+        S.TicketNumber = ticketNumber;
+        await SaveAndPublishAsync("call.ticket_linked");
+        return Snapshot();
+    }
+
     public async Task<CallSnapshot> RequestCallbackAsync()
     {
         if (S.State != CallState.Queued) throw StateConflict("become a callback");
@@ -242,7 +251,9 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
         var now = _time.GetUtcNow();
         S.State = CallState.Talking;
         S.AnsweredAt = now;
-        var queues = S.Queues.ToList();
+        // A direct transfer between seats was offered by no queue: its queues counted the call when it was
+        // first answered and let it go then.
+        var queues = S.OfferingQueue is null ? [] : S.Queues.ToList();
         var enqueuedAt = S.EnqueuedAt ?? now;
         if (_media is not null) await _media.ConnectToSeatAsync(jobNo);
         await Seat(jobNo).OnCallAnsweredAsync(CallId);

@@ -6,22 +6,21 @@ namespace Hotline.Common;
 /// </summary>
 internal sealed class CoalescingWriter(Func<Task> write)
 {
-    private Task? _inFlight;
+    // A flag, not the running task: a write that completes synchronously must not leave a finished task
+    // behind that makes every later request wait for a follow-up nobody starts.
+    private bool _writing;
     private TaskCompletionSource? _queued;
 
     public Task WriteAsync()
     {
-        if (_inFlight is null)
-        {
-            _inFlight = RunAsync(null);
-            return _inFlight;
-        }
+        if (!_writing) return RunAsync(null);
         _queued ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         return _queued.Task;
     }
 
     private async Task RunAsync(TaskCompletionSource? completion)
     {
+        _writing = true;
         try
         {
             await write();
@@ -33,9 +32,10 @@ internal sealed class CoalescingWriter(Func<Task> write)
         }
         finally
         {
+            _writing = false;
             var next = _queued;
             _queued = null;
-            _inFlight = next is null ? null : RunAsync(next);
+            if (next is not null) _ = RunAsync(next); // its outcome goes to the requests it serves
         }
     }
 }

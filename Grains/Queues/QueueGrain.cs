@@ -41,6 +41,8 @@ public sealed class QueueGrain : Grain, IQueueGrain
     private readonly Dictionary<string, SeatAvailability> _seats = new(StringComparer.Ordinal);
     // Seat → the call this queue is offering it; an offered seat never re-enters the router.
     private readonly Dictionary<string, string> _offersBySeat = new(StringComparer.Ordinal);
+    // Calls that left this queue for good, and when: a heartbeat they sent before leaving must not re-add them.
+    private readonly Dictionary<string, DateTimeOffset> _departed = new(StringComparer.Ordinal);
     private AcdRouter _router = null!;
     private EventPublisher _events = null!;
     private long _sequence;
@@ -143,6 +145,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
             return Task.FromResult(new QueuePosition(false, 0, 0, Config.ExitDestination));
         }
 
+        _departed.Remove(entry.CallId); // e.g. transferred back into this queue
         Add(entry, now);
         if (!isVisit) Count(c => c with { Entered = c.Entered + 1 });
         Dispatch();
@@ -167,6 +170,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
             }
             return Task.CompletedTask;
         }
+        if (_departed.ContainsKey(entry.CallId)) return Task.CompletedTask; // sent before the call left
         // This activation never saw the call: the queue was lost with its silo and is being rebuilt.
         Add(entry, now);
         Dispatch();
@@ -177,11 +181,12 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
     public Task AbandonAsync(string callId, DateTimeOffset enqueuedAt)
     {
-        Forget(callId);
+        Depart(callId);
         var waited = _time.GetUtcNow() - enqueuedAt;
         var isShort = waited < TimeSpan.FromSeconds(Config.ShortAbandonSeconds);
         Count(c => c with { Abandoned = c.Abandoned + 1, ShortAbandoned = c.ShortAbandoned + (isShort ? 1 : 0) });
         PublishChanged("queue.call_abandoned");
+        Dispatch(); // a seat the call was ringing at is free again
         return Task.CompletedTask;
     }
 
@@ -197,7 +202,8 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
     public Task RemoveAsync(string callId)
     {
-        if (Forget(callId)) PublishChanged("queue.call_left");
+        if (Depart(callId)) PublishChanged("queue.call_left");
+        Dispatch();
         return Task.CompletedTask;
     }
 
@@ -219,7 +225,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
     public Task AnsweredAsync(string callId, DateTimeOffset enqueuedAt, DateTimeOffset answeredAt)
     {
-        Forget(callId);
+        Depart(callId);
         var waited = Math.Max(0, (answeredAt - enqueuedAt).TotalSeconds);
         var within = waited <= Config.ServiceLevelSeconds;
         Count(c => c with
@@ -238,8 +244,9 @@ public sealed class QueueGrain : Grain, IQueueGrain
             return Task.CompletedTask; // a late, stale update
         var changed = known is null || known.State != seat.State || known.Version != seat.Version;
 
-        if (seat.State == SeatState.LoggedOut) _seats.Remove(seat.JobNo);
-        else _seats[seat.JobNo] = seat;
+        // A logged-out seat stays known with its version, so that an older notice arriving late (messages
+        // may overtake each other) cannot bring it back.
+        _seats[seat.JobNo] = seat;
 
         if (seat.State == SeatState.Ready && !_offersBySeat.ContainsKey(seat.JobNo))
         {
@@ -344,7 +351,14 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
     private void SetOffer(Entry entry, string? jobNo)
     {
-        if (entry.OfferedTo is { } previous) _offersBySeat.Remove(previous);
+        if (entry.OfferedTo is { } previous)
+        {
+            _offersBySeat.Remove(previous);
+            // The offer ended without a conversation and the seat is ready again (its reservation was released
+            // while this queue still held the offer, so its ready notice was set aside): it can take a call now.
+            if (jobNo is null && _seats.TryGetValue(previous, out var seat) && seat.State == SeatState.Ready)
+                _router.AddSeat(new ReadySeat(seat.JobNo, seat.Level, seat.Languages, seat.IdleSince, seat.CallsAnswered, seat.TalkTime));
+        }
         entry.OfferedTo = jobNo;
         if (jobNo is not null) _offersBySeat[jobNo] = entry.Data.CallId;
     }
@@ -382,6 +396,8 @@ public sealed class QueueGrain : Grain, IQueueGrain
                 }
             }
         }
+        foreach (var (callId, at) in _departed.ToList())
+            if (now - at > dropAfter) _departed.Remove(callId);
         Dispatch(); // levels widen with time
         if (_pendingEvent is { } held) PublishChanged(held);
         if (work is not null) await Task.WhenAll(work);
@@ -397,7 +413,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
     {
         var callId = entry.Data.CallId;
         var destination = Config.ExitDestination;
-        if (destination == QueueExitDestination.Voicemail) Forget(callId);
+        if (destination == QueueExitDestination.Voicemail) Depart(callId);
         CountExit(destination);
         _logger.LogInformation("Call {CallId} waited past the maximum in {QueueId}: {Destination}", callId, Id, destination);
         await GrainFactory.GetGrain<ICallGrain>(callId).ExitQueueAsync(Id, destination);
@@ -419,7 +435,8 @@ public sealed class QueueGrain : Grain, IQueueGrain
     private void AddToRouter(Entry entry)
     {
         var d = entry.Data;
-        _router.AddCall(new WaitingCall(d.CallId, d.EnqueuedAt, d.Priority, d.Language ?? Config.Language, ++_sequence)
+        // Seats and calls keep languages in lower case (yue-hk); the queue's setting may not be (yue-HK).
+        _router.AddCall(new WaitingCall(d.CallId, d.EnqueuedAt, d.Priority, d.Language ?? Config.Language?.Trim().ToLowerInvariant(), ++_sequence)
         {
             IsCallback = d.IsCallback,
             FromQueue = d.FromQueue,
@@ -427,6 +444,13 @@ public sealed class QueueGrain : Grain, IQueueGrain
     }
 
     private bool IsHome(Entry entry) => entry.Data.FromQueue is null || entry.Data.FromQueue == Id;
+
+    /// <summary>The call left this queue for good (answered, abandoned, exited, taken elsewhere or ended).</summary>
+    private bool Depart(string callId)
+    {
+        _departed[callId] = _time.GetUtcNow();
+        return Forget(callId);
+    }
 
     private bool Forget(string callId)
     {
@@ -477,9 +501,10 @@ public sealed class QueueGrain : Grain, IQueueGrain
     private int EstimatedWaitSeconds(int position)
     {
         if (position <= 0) return 0;
-        var staffed = _seats.Values.Count(s => s.State is not SeatState.NotReady and not SeatState.LoggedOut);
-        var answered = _seats.Values.Sum(s => s.CallsAnswered);
-        var talk = _seats.Values.Sum(s => s.TalkTime.TotalSeconds);
+        var loggedIn = _seats.Values.Where(s => s.State != SeatState.LoggedOut).ToList();
+        var staffed = loggedIn.Count(s => s.State != SeatState.NotReady);
+        var answered = loggedIn.Sum(s => s.CallsAnswered);
+        var talk = loggedIn.Sum(s => s.TalkTime.TotalSeconds);
         var averageHandle = (answered > 0 ? talk / answered : 120) + Config.WrapUpSeconds;
         return (int)Math.Ceiling(position * averageHandle / Math.Max(1, staffed));
     }
@@ -506,7 +531,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
             Talking: _seats.Values.Count(s => s.State == SeatState.Talking),
             WrapUp: _seats.Values.Count(s => s.State == SeatState.Wrapup),
             NotReady: _seats.Values.Count(s => s.State == SeatState.NotReady),
-            LoggedIn: _seats.Count);
+            LoggedIn: _seats.Values.Count(s => s.State != SeatState.LoggedOut));
         return new QueueSnapshot(Id, Config, waiting, _state.State.Counters, counts, longest,
             _seats.Values.Where(s => s.State == SeatState.Ready).Select(s => s.JobNo).Order().ToList(),
             _router.WaitingCount, EstimatedWaitSeconds(_router.WaitingCount + 1));

@@ -1,0 +1,56 @@
+using Hotline.LoadTest.Cli;
+using Hotline.LoadTest.Scenarios;
+using Spectre.Console;
+
+// The hotline's load driver: `dotnet run --project loadtest -c Release -- SCENARIO [options] [--out DIR]`.
+IScenario[] scenarios = [new RouteScenario(), new EnqueueScenario()];
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Help.Print(scenarios);
+    return args.Length == 0 ? 2 : 0;
+}
+var scenario = scenarios.FirstOrDefault(s => s.Name == args[0]);
+if (scenario is null)
+{
+    Console.Error.WriteLine($"loadtest: unknown scenario '{args[0]}'. Scenarios: {string.Join(", ", scenarios.Select(s => s.Name))}.");
+    return 2;
+}
+if (args.Skip(1).Any(a => a is "-h" or "--help"))
+{
+    Help.Print(scenario);
+    return 0;
+}
+
+// Tables piped to a file keep their columns instead of wrapping at 80 characters.
+if (!AnsiConsole.Profile.Out.IsTerminal) AnsiConsole.Profile.Width = 240;
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // the scenario stops arrivals, drains and still writes its report
+    stop.Cancel();
+};
+try
+{
+    var options = CommandLine.Parse(args.Skip(1));
+    var outDir = options.String("out");
+    var report = await scenario.RunAsync(options, new ScenarioContext(string.Join(' ', args), TimeProvider.System), stop.Token);
+    if (outDir is not null)
+    {
+        await report.WriteAsync(outDir);
+        AnsiConsole.MarkupLine($"Report written to [bold]{Markup.Escape(Path.GetFullPath(outDir))}[/] (report.json, report.md).");
+    }
+    return 0;
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"loadtest {scenario.Name}: {e.Message}");
+    Console.Error.WriteLine($"Options of '{scenario.Name}':\n{scenario.Usage}");
+    return 2;
+}
+catch (ScenarioFailedException e)
+{
+    Console.Error.WriteLine($"loadtest {scenario.Name}: {e.Message}");
+    return 1;
+}
