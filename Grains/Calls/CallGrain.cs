@@ -44,20 +44,20 @@ public sealed class CallRecord
     /// <summary>The queue whose offer is ringing, or null for a direct transfer to a seat.</summary>
     [Id(23)] public string? OfferingQueue { get; set; }
     [Id(24)] public int RingTimeoutSeconds { get; set; }
+    /// <summary>The silo whose edge holds the call's media; a sweep on the survivors finds calls left on a dead one.</summary>
+    [Id(25)] public string? Silo { get; set; }
 }
 
 /// <summary>
 /// One call. Reentrant like the seat and the queue: a queue's offer can arrive while the call is still
-/// entering the queue. Placed on the silo whose edge holds the call's media.
+/// entering the queue. Placed on the silo whose edge holds the call's media; its record names that silo, so
+/// when the silo dies the survivors' lost-call sweep wakes the call and it records itself as lost.
 /// </summary>
 [Reentrant]
 [PreferLocalPlacement]
 [GrainType("call")]
-public sealed class CallGrain : Grain, ICallGrain, IRemindable
+public sealed class CallGrain : Grain, ICallGrain
 {
-    private const string WatchdogReminder = "watchdog";
-    private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
-
     private readonly IPersistentState<CallRecord> _state;
     private readonly TimeProvider _time;
     private readonly HotlineGrainOptions _options;
@@ -142,7 +142,7 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
 
         var queueId = start.QueueId
             ?? (S.Language is not null && _options.LanguageQueues.TryGetValue(S.Language, out var byLanguage) ? byLanguage : _options.DefaultQueue);
-        _logger.LogInformation("Call {CallId} arrived on {Channel} for {QueueId}", CallId, start.Channel, queueId);
+        _logger.LogDebug("Call {CallId} arrived on {Channel} for {QueueId}", CallId, start.Channel, queueId);
         try
         {
             await EnterQueueAsync(queueId, now);
@@ -153,7 +153,6 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
             throw;
         }
         StartHeartbeat();
-        if (!IsFinal(S.State)) await this.RegisterOrUpdateReminder(WatchdogReminder, WatchdogPeriod, WatchdogPeriod);
         return Snapshot();
     }
 
@@ -291,7 +290,7 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
                 throw new DomainException("seat.unavailable", $"Seat {target.Id} is not ready to take a transfer.", status: 409);
         }
 
-        _logger.LogInformation("Call {CallId} transferred by {JobNo} to {Kind} {Target}", CallId, jobNo, target.Kind, target.Id);
+        _logger.LogDebug("Call {CallId} transferred by {JobNo} to {Kind} {Target}", CallId, jobNo, target.Kind, target.Id);
         S.OnHold = false;
         if (target.Kind == TransferTargetKind.Seat)
         {
@@ -335,16 +334,9 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
         if (S.State is not (CallState.Queued or CallState.CallbackWaiting or CallState.Offering)) return;
         if (S.QueueId != fromQueueId || S.Queues.Contains(toQueueId)) return;
         S.Queues.Add(toQueueId);
-        _logger.LogInformation("Call {CallId} overflows from {From} to {To}", CallId, fromQueueId, toQueueId);
+        _logger.LogDebug("Call {CallId} overflows from {From} to {To}", CallId, fromQueueId, toQueueId);
         await Queue(toQueueId).EnqueueAsync(Entry(toQueueId));
         await SaveAndPublishAsync("call.overflowed");
-    }
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        // The watchdog exists to wake this grain after its silo died (OnActivateAsync then records the
-        // loss); on a live activation it only tidies up after the call is over.
-        if (!S.Started || IsFinal(S.State)) await UnregisterWatchdogAsync();
     }
 
     // ---- internals --------------------------------------------------------------------------------
@@ -361,7 +353,7 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
         var position = await Queue(queueId).EnqueueAsync(Entry(queueId));
         if (!position.Accepted)
         {
-            _logger.LogInformation("Queue {QueueId} refused call {CallId}: {Destination}", queueId, CallId, position.RefusedTo);
+            _logger.LogDebug("Queue {QueueId} refused call {CallId}: {Destination}", queueId, CallId, position.RefusedTo);
             if (position.RefusedTo == QueueExitDestination.Callback)
             {
                 // A full queue still takes callback tasks: the caller leaves a number instead of waiting.
@@ -383,7 +375,7 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
         S.IsCallback = true;
         S.State = CallState.CallbackWaiting;
         if (_media is not null) await _media.HangupAsync();
-        _logger.LogInformation("Call {CallId} waits as a callback task", CallId);
+        _logger.LogDebug("Call {CallId} waits as a callback task", CallId);
         await Task.WhenAll(S.Queues.ToList().Select(q => Queue(q).ConvertToCallbackAsync(CallId, requestedByCaller)));
         await SaveAndPublishAsync("call.callback_waiting");
     }
@@ -412,7 +404,7 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
         S.SeatJobNo = null;
         S.OfferingQueue = null;
         S.State = S.IsCallback ? CallState.CallbackWaiting : CallState.Queued;
-        _logger.LogInformation("Call {CallId} rang out at seat {JobNo}", CallId, jobNo);
+        _logger.LogDebug("Call {CallId} rang out at seat {JobNo}", CallId, jobNo);
         await Seat(jobNo).OnRingNoAnswerAsync(CallId);
         if (queueId is null)
         {
@@ -452,14 +444,7 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
         _mediaRegistry.Release(CallId);
         _media = null;
         await SaveAndPublishAsync($"call.{Names.Of(state)}");
-        await UnregisterWatchdogAsync();
-        _logger.LogInformation("Call {CallId} {State}: {Reason}", CallId, state, reason);
-    }
-
-    private async Task UnregisterWatchdogAsync()
-    {
-        var reminder = await this.GetReminder(WatchdogReminder);
-        if (reminder is not null) await this.UnregisterReminder(reminder);
+        _logger.LogDebug("Call {CallId} {State}: {Reason}", CallId, state, reason);
     }
 
     private void StartHeartbeat()
@@ -498,6 +483,7 @@ public sealed class CallGrain : Grain, ICallGrain, IRemindable
 
     private async Task SaveAndPublishAsync(string eventType)
     {
+        S.Silo = IsFinal(S.State) ? null : GrainContext.Address.SiloAddress?.ToParsableString();
         var snapshot = Snapshot();
         _events.Publish(eventType, CallId, _time.GetUtcNow(), snapshot);
         try

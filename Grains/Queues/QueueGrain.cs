@@ -140,7 +140,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
         var isVisit = entry.FromQueue is not null && entry.FromQueue != Id;
         if (!isVisit && !entry.IsCallback && Config.MaxLength is int max && LiveWaitingCount() >= max)
         {
-            _logger.LogInformation("Queue {QueueId} full ({Max}); {CallId} goes to {Destination}", Id, max, entry.CallId, Config.ExitDestination);
+            _logger.LogDebug("Queue {QueueId} full ({Max}); {CallId} goes to {Destination}", Id, max, entry.CallId, Config.ExitDestination);
             CountExit(Config.ExitDestination);
             return Task.FromResult(new QueuePosition(false, 0, 0, Config.ExitDestination));
         }
@@ -413,10 +413,14 @@ public sealed class QueueGrain : Grain, IQueueGrain
     {
         var callId = entry.Data.CallId;
         var destination = Config.ExitDestination;
+        var call = GrainFactory.GetGrain<ICallGrain>(callId);
+        await call.ExitQueueAsync(Id, destination);
+        // The call decides: one already ringing at a seat (of an overflow queue) stays, and has not exited.
+        var exited = destination == QueueExitDestination.Voicemail ? CallState.Voicemail : CallState.CallbackWaiting;
+        if ((await call.GetAsync()).State != exited) return;
         if (destination == QueueExitDestination.Voicemail) Depart(callId);
         CountExit(destination);
-        _logger.LogInformation("Call {CallId} waited past the maximum in {QueueId}: {Destination}", callId, Id, destination);
-        await GrainFactory.GetGrain<ICallGrain>(callId).ExitQueueAsync(Id, destination);
+        _logger.LogDebug("Call {CallId} waited past the maximum in {QueueId}: {Destination}", callId, Id, destination);
         PublishChanged("queue.call_exited");
     }
 

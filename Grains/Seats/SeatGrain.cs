@@ -311,7 +311,7 @@ public sealed class SeatGrain : Grain, ISeatGrain
     public async Task OnRingNoAnswerAsync(string callId)
     {
         if (S.State != SeatState.Reserved || S.CallId != callId) return;
-        _logger.LogInformation("Seat {JobNo} did not answer {CallId}; set not ready", JobNo, callId);
+        _logger.LogDebug("Seat {JobNo} did not answer {CallId}; set not ready", JobNo, callId);
         S.Offer = null;
         S.PendingNotReady = null;
         if (S.PendingLogout)

@@ -125,7 +125,8 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         S.CoDepartments = co.ToList();
         S.SignedAt = null;
         S.Deadlines = await ComputeDeadlinesAsync(signFrom: _time.GetUtcNow());
-        Record("dispatched", by, co.Count == 0 ? $"lead {lead}" : $"lead {lead}; co {string.Join(", ", co)}" + (note is null ? "" : $"; {note}"));
+        var route = co.Count == 0 ? $"lead {lead}" : $"lead {lead}; co {string.Join(", ", co)}";
+        Record("dispatched", by, note is null ? route : $"{route}; {note}");
         await SaveAsync("ticket.dispatched");
         return Snapshot();
     }

@@ -225,11 +225,14 @@ public sealed class TicketGrainTests(TicketCluster cluster) : IClassFixture<Tick
         Assert.Null(await ReminderDueAsync(ticket));
     }
 
-    /// <summary>The reminder table keeps real instants, so a due time read back carries the milliseconds the call took.</summary>
+    /// <summary>
+    /// The reminder table keeps real instants, so a due time read back carries the real time that passed between
+    /// registering and reading it (seconds on a busy two-core machine); the events themselves are hours apart.
+    /// </summary>
     private static void AssertAbout(DateTimeOffset expected, DateTimeOffset? actual)
     {
         Assert.NotNull(actual);
-        Assert.InRange(actual.Value, expected - TimeSpan.FromSeconds(1), expected + TimeSpan.FromSeconds(1));
+        Assert.InRange(actual.Value, expected - TimeSpan.FromSeconds(5), expected + TimeSpan.FromSeconds(5));
     }
 
     /// <summary>Delivers the deadline reminder's tick as the reminder service would.</summary>

@@ -1,0 +1,81 @@
+using Hotline.Calls;
+using Hotline.Queues;
+using Hotline.Seats;
+using Orleans.Runtime;
+
+namespace Hotline.Tests.Cluster;
+
+/// <summary>
+/// A silo dies. The queue's line is soft state rebuilt from the calls' and seats' heartbeats on the survivor;
+/// a call whose own silo died has lost its media and is recorded as failed. Each test kills a silo, so each
+/// gets a cluster of its own.
+/// </summary>
+public sealed class SiloLossTests() : ClusterTest(new FastFailoverHotlineCluster()), IAsyncLifetime
+{
+    private const int HeartbeatSeconds = 10; // HotlineGrainOptions.HeartbeatSeconds, the default the cluster runs with
+
+    public Task InitializeAsync() => Cluster.InitializeAsync();
+    public Task DisposeAsync() => Cluster.DisposeAsync();
+
+    [Fact]
+    public async Task When_the_queues_silo_dies_a_call_waiting_on_the_surviving_silo_is_still_offered_and_answered()
+    {
+        var queue = await NewQueueAsync();
+        var doomed = Assert.IsType<SiloAddress>(Cluster.SiloOf(Queue(queue)));
+        var survivor = Cluster.Cluster.GetActiveSilos().Single(s => s.SiloAddress != doomed);
+        var jobNo = await NewSeatAsync(queue, ready: false);
+        if (Cluster.SiloOf(Seat(jobNo)) != survivor.SiloAddress)
+            await Cluster.Cluster.MigrateAsync(Seat(jobNo), survivor.SiloAddress);
+        Assert.Equal(survivor.SiloAddress, Cluster.SiloOf(Seat(jobNo)));
+
+        // Calls land on either silo (a client call has no local silo to prefer): start them until some wait on the survivor.
+        var onSurvivor = new List<string>();
+        var onDoomed = new List<string>();
+        for (var i = 0; i < 40 && (onSurvivor.Count < 2 || onDoomed.Count < 1); i++)
+        {
+            var call = await NewCallAsync(queue);
+            (Cluster.SiloOf(Call(call)) == doomed ? onDoomed : onSurvivor).Add(call);
+            await AdvanceAsync(1);
+        }
+        Assert.True(onSurvivor.Count >= 2, "no call was placed on the surviving silo");
+        Assert.Equal(onSurvivor.Count + onDoomed.Count, (await Queue(queue).GetAsync()).WaitingCount);
+
+        await Cluster.KillSiloAsync(doomed);
+        await AdvanceAsync(HeartbeatSeconds + 1);
+
+        // The queue comes back on the survivor, its line rebuilt from the heartbeats of the calls that live.
+        var rebuilt = await QueueBecomesAsync(queue, q => q.WaitingCount == onSurvivor.Count, "the surviving calls back in line");
+        Assert.Equal(onSurvivor, rebuilt.Waiting.Select(w => w.CallId));
+        Assert.Equal(survivor.SiloAddress, Cluster.SiloOf(Queue(queue)));
+
+        await Seat(jobNo).ReadyAsync();
+
+        await CallOfferedToAsync(onSurvivor[0], jobNo);
+        await Seat(jobNo).AnswerAsync();
+        var talking = await Call(onSurvivor[0]).GetAsync();
+        Assert.Equal((CallState.Talking, jobNo), (talking.State, talking.SeatJobNo));
+        var after = await QueueBecomesAsync(queue, q => q.Counters.Answered == 1, "the answer counted");
+        Assert.Equal(onSurvivor.Skip(1), after.Waiting.Select(w => w.CallId));
+    }
+
+    [Fact]
+    public async Task A_call_whose_silo_died_is_recorded_as_failed_lost_with_silo_when_it_reactivates()
+    {
+        var queue = await NewQueueAsync();
+        var call = await NewCallAsync(queue);
+        var callSilo = Assert.IsType<SiloAddress>(Cluster.SiloOf(Call(call)));
+        Assert.Equal(CallState.Queued, (await Call(call).GetAsync()).State);
+        await AdvanceAsync(3);
+
+        await Cluster.KillSiloAsync(callSilo);
+
+        var lost = await Call(call).GetAsync();
+
+        Assert.Equal((CallState.Failed, "lost_with_silo"), (lost.State, lost.EndReason));
+        Assert.Equal(Time.GetUtcNow(), lost.EndedAt);
+        Assert.NotEqual(callSilo, Cluster.SiloOf(Call(call)));
+        await QueueBecomesAsync(queue, q => q.WaitingCount == 0, "the lost call gone from the line");
+        // Recorded for good: it stays failed, however often it is asked.
+        Assert.Equal(CallState.Failed, (await Call(call).GetAsync()).State);
+    }
+}
