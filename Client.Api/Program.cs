@@ -13,6 +13,11 @@ app.MapSeatsApi();
 app.MapQueuesApi();
 app.MapCallsApi();
 app.MapSimTrunkApi();
+app.MapTicketsApi();
+app.MapDepartmentsApi();
+app.MapCatalogueApi();
+app.MapCalendarApi();
+app.MapPublicTicketsApi();
 app.MapEventsApi();
 app.MapHotlineOperations();
 

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Security.Claims;
+using Hotline.Api.Auth;
 using Hotline.Api.Configuration;
 using Hotline.Api.EventStream;
 using Hotline.Api.Problems;
@@ -14,21 +16,26 @@ public static class EventsApi
 {
     public static RouteHandlerBuilder MapEventsApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/events", Subscribe).WithTags("Events")
-            .WithSummary("Server-sent events for ?topics=calls,seats,queues,tickets (default: all)");
+            .WithSummary("Server-sent events for ?topics=calls,seats,queues,tickets (default: all; department staff: tickets of their department only)");
 
-    private static Results<ServerSentEventsResult, ValidationProblem> Subscribe(string? topics, EventHub hub, IOptions<HotlineOptions> options)
+    private static Results<ServerSentEventsResult, ValidationProblem, ProblemHttpResult> Subscribe(
+        string? topics, EventHub hub, IOptions<HotlineOptions> options, ClaimsPrincipal user)
     {
+        // Department staff follow their own department's orders, and nothing of the call centre.
+        var scope = user.TicketScope();
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         var requested = string.IsNullOrWhiteSpace(topics)
-            ? EventTopics.All
+            ? scope is null ? EventTopics.All : [EventTopics.Tickets]
             : topics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var topic in requested)
         {
             if (!EventTopics.All.Contains(topic))
                 return ApiProblems.Validation("topics", $"Unknown topic '{topic}'; choose from {string.Join(", ", EventTopics.All)}.");
+            if (scope is not null && topic != EventTopics.Tickets)
+                return ApiProblems.Forbidden("Department staff receive ticket events only.");
             wanted.Add(topic);
         }
-        return new ServerSentEventsResult(hub, wanted, options.Value.Events.KeepAliveInterval);
+        return new ServerSentEventsResult(hub, wanted, options.Value.Events.KeepAliveInterval, scope);
     }
 }
 
@@ -36,7 +43,7 @@ public static class EventsApi
 /// Streams <see cref="EventHub"/> messages as <c>text/event-stream</c> until the client leaves or the host stops,
 /// with a <c>: keepalive</c> comment whenever nothing was sent for a while (proxies close idle connections).
 /// </summary>
-public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> topics, TimeSpan keepAlive)
+public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> topics, TimeSpan keepAlive, string? departmentScope = null)
     : IResult, IEndpointMetadataProvider
 {
     private static readonly byte[] Connected = ": connected\n\n"u8.ToArray();
@@ -55,7 +62,7 @@ public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> to
         context.Response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        using var subscription = hub.Subscribe(topics);
+        using var subscription = hub.Subscribe(topics, departmentScope);
         var body = context.Response.Body;
         try
         {

@@ -12,6 +12,10 @@ internal static partial class InputRules
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
     public static partial Regex QueueId();
 
+    /// <summary>Department and category ids: <c>housing</c>, <c>housing-fund</c>, <c>police-liaison</c>.</summary>
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    public static partial Regex Slug();
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$")]
     public static partial Regex CallId();
 

@@ -22,7 +22,12 @@ internal static class AuthorizationSetup
             .AddPolicy(Policies.CallsReadOne, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin, Roles.Auditor))
             .AddPolicy(Policies.CallsOutbound, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.SimulatedTrunk, p => p.RequireRole(Roles.Admin, Roles.Supervisor, Roles.Integration))
-            .AddPolicy(Policies.Metrics, p => p.RequireRole(Roles.Admin, Roles.Integration, Roles.Supervisor));
+            .AddPolicy(Policies.Metrics, p => p.RequireRole(Roles.Admin, Roles.Integration, Roles.Supervisor))
+            .AddPolicy(Policies.TicketsRead, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.TicketsCreate, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin, Roles.Integration))
+            // Auditors only read; integrations only register.
+            .AddPolicy(Policies.TicketsAct, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Department, Roles.Admin))
+            .AddPolicy(Policies.ReferenceDataWrite, p => p.RequireRole(Roles.Admin));
         return services;
     }
 

@@ -21,6 +21,8 @@ public sealed class BearerTokenHandler(
     public const string SchemeName = "Bearer";
     public const string CookieName = "hotline_token";
     public const string ExpiresAtClaim = "hotline:expires_at";
+    /// <summary>The department (承办单位) a department user is bound to.</summary>
+    public const string DepartmentClaim = "hotline:department";
 
     /// <summary>The raw token of this request, from the header or the cookie.</summary>
     public static string? ReadToken(HttpRequest request)
@@ -46,6 +48,7 @@ public sealed class BearerTokenHandler(
             new(ExpiresAtClaim, issued.ExpiresAt.ToString("O")),
         };
         claims.AddRange(issued.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
+        if (issued.DepartmentId is { Length: > 0 } department) claims.Add(new Claim(DepartmentClaim, department));
         var identity = new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -27,14 +27,18 @@ public interface IUserStore
     Task UpdatePasswordHashAsync(string jobNo, string passwordHash, CancellationToken ct);
 }
 
-/// <summary>An issued bearer token; only its SHA-256 is stored.</summary>
+/// <summary>
+/// An issued bearer token; only its SHA-256 is stored. <see cref="DepartmentId"/> is the user's department
+/// (承办单位) as the <c>users</c> table says now, for department staff.
+/// </summary>
 public sealed record IssuedToken(
     byte[] TokenHash,
     string JobNo,
     IReadOnlyList<string> Roles,
     DateTimeOffset IssuedAt,
     DateTimeOffset ExpiresAt,
-    DateTimeOffset? RevokedAt);
+    DateTimeOffset? RevokedAt,
+    string? DepartmentId = null);
 
 /// <summary>Issued tokens (<c>auth_tokens</c>).</summary>
 public interface ITokenStore

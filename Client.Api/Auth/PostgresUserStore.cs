@@ -101,8 +101,13 @@ internal sealed class PostgresTokenStore(NpgsqlDataSource db) : ITokenStore
 
     public async Task<IssuedToken?> FindAsync(byte[] tokenHash, CancellationToken ct)
     {
+        // The department comes from the account, not the token, so moving a user to another department bites at once.
         await using var cmd = db.CreateCommand(
-            "SELECT job_no, roles, issued_at, expires_at, revoked_at FROM auth_tokens WHERE token_hash = @token_hash");
+            """
+            SELECT t.job_no, t.roles, t.issued_at, t.expires_at, t.revoked_at, u.department_id
+            FROM auth_tokens t JOIN users u ON u.job_no = t.job_no
+            WHERE t.token_hash = @token_hash
+            """);
         cmd.Parameters.AddWithValue("token_hash", tokenHash);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
@@ -112,7 +117,8 @@ internal sealed class PostgresTokenStore(NpgsqlDataSource db) : ITokenStore
             reader.GetFieldValue<string[]>(1),
             reader.GetFieldValue<DateTimeOffset>(2),
             reader.GetFieldValue<DateTimeOffset>(3),
-            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5));
     }
 
     public async Task RevokeAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken ct)

@@ -37,4 +37,12 @@ public static class Policies
     public const string CallsOutbound = "calls.outbound";
     public const string SimulatedTrunk = "sim.trunk";
     public const string Metrics = "metrics.read";
+    /// <summary>Read work orders: department staff only their own department's (the routes check that).</summary>
+    public const string TicketsRead = "tickets.read";
+    /// <summary>Register work orders (登记): the roles the life cycle lets create them.</summary>
+    public const string TicketsCreate = "tickets.create";
+    /// <summary>Act on work orders; which action each role may take is the ticket grain's rule.</summary>
+    public const string TicketsAct = "tickets.act";
+    /// <summary>Departments, the category tree with the dispatch catalogue, and the work calendar (admin).</summary>
+    public const string ReferenceDataWrite = "reference-data.write";
 }

@@ -65,7 +65,7 @@ public sealed partial class SignInService(
         await users.RecordSuccessfulSignInAsync(jobNo, ct);
 
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));
-        var issued = new IssuedToken(Hash(token), user.JobNo, user.Roles, now, now + Auth.TokenLifetime, null);
+        var issued = new IssuedToken(Hash(token), user.JobNo, user.Roles, now, now + Auth.TokenLifetime, null, user.DepartmentId);
         await tokens.AddAsync(issued, ct);
         metrics.SignIn("success");
         LogSignedIn(logger, jobNo);

@@ -25,6 +25,7 @@ public sealed class HotlineOptions
     public DemoOptions Demo { get; set; } = new();
     public EventOptions Events { get; set; } = new();
     public MetricsOptions Metrics { get; set; } = new();
+    public PublicOptions Public { get; set; } = new();
     /// <summary>Not-ready (示忙) reason codes; empty means <see cref="NotReadyReason.Defaults"/>.</summary>
     public List<NotReadyReason> NotReadyReasons { get; set; } = [];
 
@@ -84,6 +85,19 @@ public sealed class MetricsOptions
 {
     /// <summary>Let a scraper read /metrics without a token (only on a private network).</summary>
     public bool AllowAnonymous { get; set; }
+}
+
+/// <summary>The citizens' routes under <c>/api/public</c>.</summary>
+public sealed class PublicOptions
+{
+    public PublicRateLimitOptions RateLimit { get; set; } = new();
+}
+
+/// <summary>Requests one client address may make to the public routes per window (a fixed window).</summary>
+public sealed class PublicRateLimitOptions
+{
+    public int PermitLimit { get; set; } = 30;
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>A not-ready reason (示忙原因) as the desk offers it.</summary>

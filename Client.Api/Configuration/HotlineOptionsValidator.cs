@@ -49,6 +49,11 @@ internal sealed partial class HotlineOptionsValidator : IValidateOptions<Hotline
         if (o.Events.ClientBufferSize is < 1 or > 100_000)
             failures.Add("Hotline:Events:ClientBufferSize must be between 1 and 100000.");
 
+        if (o.Public.RateLimit.PermitLimit is < 1 or > 100_000)
+            failures.Add("Hotline:Public:RateLimit:PermitLimit must be between 1 and 100000.");
+        if (o.Public.RateLimit.Window < TimeSpan.FromSeconds(1) || o.Public.RateLimit.Window > TimeSpan.FromDays(1))
+            failures.Add("Hotline:Public:RateLimit:Window must be between 00:00:01 and 1.00:00:00.");
+
         var codes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var reason in o.NotReadyReasons)
         {

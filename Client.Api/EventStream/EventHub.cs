@@ -28,7 +28,8 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
 
     public int ClientCount => _subscriptions.Count;
 
-    public Subscription Subscribe(IReadOnlySet<string> topics)
+    /// <param name="departmentScope">For department staff: only ticket events about orders this department leads or co-handles.</param>
+    public Subscription Subscribe(IReadOnlySet<string> topics, string? departmentScope = null)
     {
         var channel = Channel.CreateBounded<SseMessage>(new BoundedChannelOptions(options.Value.Events.ClientBufferSize)
         {
@@ -36,7 +37,7 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: the event is dropped for this client only
         });
-        var subscription = new Subscription(this, Interlocked.Increment(ref _nextSubscriptionId), topics, channel);
+        var subscription = new Subscription(this, Interlocked.Increment(ref _nextSubscriptionId), topics, departmentScope, channel);
         _subscriptions[subscription.Id] = subscription;
         metrics.SseClientConnected();
         return subscription;
@@ -45,11 +46,14 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
     public void Publish(HotlineEvent e)
     {
         metrics.EventReceived(e.Topic);
+        IReadOnlySet<string>? departments = null;
+        if (e.Topic == EventTopics.Tickets) (e, departments) = TicketEventFilter.Redact(e);
         var sequence = Interlocked.Increment(ref _sequence);
         var message = new SseMessage(e.Topic, sequence, Encode(e, sequence));
         foreach (var subscription in _subscriptions.Values)
         {
             if (!subscription.Topics.Contains(e.Topic)) continue;
+            if (subscription.DepartmentScope is { } scope && departments?.Contains(scope) != true) continue;
             if (!subscription.Writer.TryWrite(message)) metrics.EventDropped(e.Topic);
         }
     }
@@ -110,16 +114,18 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
         private readonly EventHub _hub;
         private readonly Channel<SseMessage> _channel;
 
-        internal Subscription(EventHub hub, long id, IReadOnlySet<string> topics, Channel<SseMessage> channel)
+        internal Subscription(EventHub hub, long id, IReadOnlySet<string> topics, string? departmentScope, Channel<SseMessage> channel)
         {
             _hub = hub;
             Id = id;
             Topics = topics;
+            DepartmentScope = departmentScope;
             _channel = channel;
         }
 
         public long Id { get; }
         public IReadOnlySet<string> Topics { get; }
+        public string? DepartmentScope { get; }
         public ChannelReader<SseMessage> Reader => _channel.Reader;
         internal ChannelWriter<SseMessage> Writer => _channel.Writer;
 

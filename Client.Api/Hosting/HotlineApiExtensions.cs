@@ -47,6 +47,7 @@ public static class HotlineApiExtensions
             services.AddSingleton<IUserStore, InMemoryUserStore>();
             services.AddSingleton<ITokenStore, InMemoryTokenStore>();
             services.AddSingleton<ICallRecords, NoCallRecords>();
+            services.AddSingleton<ITicketRecords, NoTicketRecords>();
         }
         else
         {
@@ -56,6 +57,7 @@ public static class HotlineApiExtensions
             services.AddSingleton<IUserStore, PostgresUserStore>();
             services.AddSingleton<ITokenStore, PostgresTokenStore>();
             services.AddSingleton<ICallRecords, PostgresCallRecords>();
+            services.AddSingleton<ITicketRecords, PostgresTicketRecords>();
         }
 
         services.AddMemoryCache();
@@ -78,6 +80,7 @@ public static class HotlineApiExtensions
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());
         services.AddSingleton<IdempotencyStore>();
+        services.AddHotlinePublicRateLimiting();
         services.AddHotlineHealthChecks(usesDatabase: mode != OrleansClientMode.Localhost);
         services.AddHotlineOpenApi();
         return builder;
@@ -92,11 +95,12 @@ public static class HotlineApiExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         var hotline = app.Services.GetRequiredService<IOptions<HotlineOptions>>().Value;
         if (hotline.Orleans.Mode == OrleansClientMode.Localhost)
             app.Logger.LogWarning(
-                "Hotline:Orleans:Mode is Localhost: users, tokens and the call history live in memory; nothing is durable");
+                "Hotline:Orleans:Mode is Localhost: users, tokens and the call history live in memory, work-order lists are empty; nothing is durable");
         return app;
     }
 

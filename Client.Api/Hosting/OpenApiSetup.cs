@@ -16,7 +16,8 @@ internal static class OpenApiSetup
                 {
                     Title = "12345 Hotline API",
                     Version = "v1",
-                    Description = "Seats, queues, calls and live events of the 12345 government service hotline.",
+                    Description = "Seats, queues, calls, work orders, departments, the category catalogue, the work calendar, "
+                        + "citizens' public routes and live events of the 12345 government service hotline.",
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

@@ -21,6 +21,10 @@ public static class ProblemCodes
     public const string ClusterUnavailable = "cluster.unavailable";
     public const string DatabaseUnavailable = "database.unavailable";
     public const string IdempotencyKeyReused = "idempotency.key_reused";
+    public const string TicketNotFound = "ticket.not_found";
+    public const string DepartmentNotFound = "department.not_found";
+    public const string DepartmentExists = "department.exists";
+    public const string RateLimited = "rate_limited";
     public const string Internal = "internal.error";
 }
 

@@ -17,8 +17,10 @@ using Npgsql;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
+using Hotline.Tickets;
 using CallRecordStorage = silo::Hotline.Silo.Storage.CallRecordStorage;
 using SchemaMigrator = silo::Hotline.Silo.Schema.SchemaMigrator;
+using TicketRecordStorage = silo::Hotline.Silo.Storage.TicketRecordStorage;
 
 namespace Hotline.Tests;
 
@@ -31,7 +33,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string DemoPassword = "demo-password-for-tests";
 
     private InProcessTestCluster? _cluster;
-    private NpgsqlDataSource? _callRecords;
+    private NpgsqlDataSource? _readModel;
     private string? _serverConnectionString;
     private string? _database;
 
@@ -54,9 +56,9 @@ public sealed class ApiFixture : IAsyncLifetime
             await create.ExecuteNonQueryAsync();
         ConnectionString = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = _database }.ConnectionString;
         await new SchemaMigrator(ConnectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        _callRecords = NpgsqlDataSource.Create(ConnectionString);
+        _readModel = NpgsqlDataSource.Create(ConnectionString);
 
-        var callRecords = _callRecords;
+        var readModel = _readModel;
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -64,7 +66,10 @@ public sealed class ApiFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.AddMemoryGrainStorageAsDefault();
             silo.AddMemoryGrainStorage("hotline");
-            silo.Services.AddGrainStorage(CallRecordStorage.Name, (_, _) => new CallRecordStorage(callRecords));
+            silo.Services.AddGrainStorage(CallRecordStorage.Name, (_, _) => new CallRecordStorage(readModel));
+            silo.Services.AddGrainStorage(TicketRecordStorage.Name, (_, _) => new TicketRecordStorage(readModel));
+            silo.Services.AddOptions<TicketOptions>();
+            silo.Services.AddOptions<TimeLimitPolicy>();
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<ICallMediaRegistry, CallMediaRegistry>();
             silo.Services.AddOptions<HotlineGrainOptions>().Configure(o => o.SimulatedTrunkEnabled = true);
@@ -83,6 +88,8 @@ public sealed class ApiFixture : IAsyncLifetime
             web.UseSetting("HOTLINE_DEMO_PASSWORD", DemoPassword);
             web.UseSetting("Hotline:Orleans:ConnectRetryDelay", "00:00:00.200");
             web.UseSetting("Hotline:Events:KeepAliveInterval", "00:00:01");
+            // Every test class shares one client address; the rate-limit test builds its own host with a tiny limit.
+            web.UseSetting("Hotline:Public:RateLimit:PermitLimit", "10000");
             web.ConfigureTestServices(services => services.AddSingleton<IClusterClient>(_cluster.Client));
         });
 
@@ -95,7 +102,7 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         if (Factory is not null) await Factory.DisposeAsync();
         if (_cluster is not null) await _cluster.DisposeAsync();
-        if (_callRecords is not null) await _callRecords.DisposeAsync();
+        if (_readModel is not null) await _readModel.DisposeAsync();
         if (_database is not null && _serverConnectionString is not null)
         {
             NpgsqlConnection.ClearAllPools();
@@ -107,6 +114,20 @@ public sealed class ApiFixture : IAsyncLifetime
 
     /// <summary>A client without a token.</summary>
     public HttpClient Anonymous() => Factory.CreateClient();
+
+    /// <summary>
+    /// Another API host on the same cluster and database with extra settings (e.g. a tiny public rate limit),
+    /// ready when its demo seeding is done. Disposed with the fixture's factory.
+    /// </summary>
+    public async Task<WebApplicationFactory<Program>> HostWithAsync(params (string Key, string Value)[] settings)
+    {
+        var factory = Factory.WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
+        });
+        await factory.Services.GetRequiredService<DemoSeeder>().Completed.WaitAsync(TimeSpan.FromSeconds(60));
+        return factory;
+    }
 
     /// <summary>A client signed in as <paramref name="jobNo"/> with the demo password.</summary>
     public async Task<HttpClient> SignedInAsync(string jobNo)

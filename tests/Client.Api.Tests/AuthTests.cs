@@ -141,6 +141,8 @@ public sealed class AuthTests(ApiFixture api) : IClassFixture<ApiFixture>
         var openApi = await client.GetOkAsync("/openapi/v1.json");
         Assert.True(openApi.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/seats/{jobNo}/login", out _));
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/tickets/{number}/dispatch", out _));
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/public/tickets/{number}", out _));
         var docs = await client.GetAsync("/api/docs/");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/docs/scalar.js")).StatusCode);
