@@ -455,7 +455,16 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     private async Task SaveAsync(string eventType)
     {
         S.Version++;
-        await _state.WriteStateAsync();
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch
+        {
+            // What is in memory is no longer what is stored: start again from the stored record next time.
+            DeactivateOnIdle();
+            throw;
+        }
         var snapshot = Snapshot();
         _events.Publish(eventType, Number, snapshot.UpdatedAt, snapshot);
         await ScheduleNextAsync();

@@ -13,7 +13,8 @@ public static class ConfigurationCheck
         var value = new T();
         try
         {
-            if (bind is null) configuration.GetSection(section).Bind(value);
+            // Strict: a misspelt key or a value the binder cannot read inside a dictionary is an error, not silently skipped.
+            if (bind is null) configuration.GetSection(section).Bind(value, o => o.ErrorOnUnknownConfiguration = true);
             else value = bind(configuration);
         }
         catch (InvalidOperationException e)
@@ -30,8 +31,18 @@ public static class ConfigurationCheck
         return value;
     }
 
-    public static string RequireConnectionString(this IConfiguration configuration, string name) =>
-        configuration.GetConnectionString(name) is { Length: > 0 } value
-            ? value
-            : throw new ConfigurationException($"missing setting ConnectionStrings:{name} (a PostgreSQL connection string; or run with Hotline:Silo:Storage=Memory)");
+    public static string RequireConnectionString(this IConfiguration configuration, string name)
+    {
+        if (configuration.GetConnectionString(name) is not { Length: > 0 } value)
+            throw new ConfigurationException($"missing setting ConnectionStrings:{name} (a PostgreSQL connection string; or run with Hotline:Silo:Storage=Memory)");
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"invalid setting ConnectionStrings:{name}: {e.Message}");
+        }
+        return value;
+    }
 }

@@ -3,6 +3,7 @@ using Hotline.Calls;
 using Hotline.Common;
 using Hotline.Events;
 using Hotline.Silo.Storage;
+using Hotline.Tickets;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -26,15 +27,27 @@ public static class HotlineSilo
             c.GetSection("Hotline:Silo").Bind(s);
             return s;
         });
-        var grainOptions = configuration.GetValidated<HotlineGrainOptions>(HotlineGrainOptions.Section);
+        configuration.GetValidated<HotlineGrainOptions>(HotlineGrainOptions.Section);
         builder.Services.AddOptions<HotlineGrainOptions>().Bind(configuration.GetSection(HotlineGrainOptions.Section));
+        var tickets = configuration.GetValidated<TicketOptions>(TicketOptions.Section);
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(tickets.TimeZone, out _) is false)
+            throw new ConfigurationException($"invalid setting {TicketOptions.Section}:TimeZone: unknown time zone '{tickets.TimeZone}'");
+        builder.Services.AddOptions<TicketOptions>().Bind(configuration.GetSection(TicketOptions.Section));
+        configuration.GetValidated<TimeLimitPolicy>(TimeLimitPolicy.Section);
+        builder.Services.AddOptions<TimeLimitPolicy>().Bind(configuration.GetSection(TimeLimitPolicy.Section), o => o.ErrorOnUnknownConfiguration = true);
         builder.Services.AddSingleton<ICallMediaRegistry, CallMediaRegistry>();
 
         string? connectionString = null;
         if (settings.Storage == StorageMode.AdoNet)
         {
-            connectionString = configuration.RequireConnectionString("Hotline");
+            // Half the connections for Orleans' providers, half for the read model, so that two pools of a
+            // silo (or several silos) never exhaust the server's max_connections between them.
+            var raw = new NpgsqlConnectionStringBuilder(configuration.RequireConnectionString("Hotline"));
+            raw.MaxPoolSize = settings.MaxDatabaseConnections / 2;
+            connectionString = raw.ConnectionString;
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            builder.Services.AddSingleton(settings);
+            builder.Services.AddHostedService<LostCallSweep>();
         }
 
         builder.UseOrleans(silo =>
@@ -71,6 +84,7 @@ public static class HotlineSilo
                     o.ConnectionString = connectionString;
                 });
                 silo.Services.AddGrainStorage(CallRecordStorage.Name, (sp, _) => new CallRecordStorage(sp.GetRequiredService<NpgsqlDataSource>()));
+                silo.Services.AddGrainStorage(TicketRecordStorage.Name, (sp, _) => new TicketRecordStorage(sp.GetRequiredService<NpgsqlDataSource>()));
             }
             else
             {
@@ -78,10 +92,10 @@ public static class HotlineSilo
                 silo.AddMemoryGrainStorage(StateStorage);
                 silo.AddMemoryGrainStorage("PubSubStore");
                 silo.AddMemoryGrainStorage(CallRecordStorage.Name);
+                silo.AddMemoryGrainStorage(TicketRecordStorage.Name);
                 silo.UseInMemoryReminderService();
             }
         });
-        _ = grainOptions;
         return settings;
     }
 

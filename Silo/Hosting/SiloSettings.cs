@@ -23,6 +23,10 @@ public sealed class SiloSettings : IValidatableObject
     /// <summary>The address other silos and clients reach this one at.</summary>
     [Required] public string AdvertisedAddress { get; set; } = "127.0.0.1";
     public StorageMode Storage { get; set; } = StorageMode.AdoNet;
+    /// <summary>How often each silo looks for calls left on dead silos.</summary>
+    [Range(1, 3600)] public int LostCallSweepSeconds { get; set; } = 30;
+    /// <summary>Connections each silo may open to PostgreSQL, shared between Orleans and the read model.</summary>
+    [Range(4, 1000)] public int MaxDatabaseConnections { get; set; } = 40;
     /// <summary>Whether the dashboard needs a signed-in supervisor or admin; by default it does outside Development.</summary>
     public bool? DashboardRequiresSignIn { get; set; }
 

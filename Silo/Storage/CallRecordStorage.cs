@@ -22,7 +22,7 @@ public sealed class CallRecordStorage(NpgsqlDataSource dataSource) : IGrainStora
     {
         await using var command = dataSource.CreateCommand("SELECT etag, payload FROM call_records WHERE call_id = $1");
         command.Parameters.AddWithValue(Key(grainId));
-        await using var reader = await command.ExecuteReaderAsync();
+        await using var reader = await StorageErrors.Guard(() => command.ExecuteReaderAsync(), "call record", Key(grainId));
         if (!await reader.ReadAsync())
         {
             grainState.RecordExists = false;
@@ -43,8 +43,8 @@ public sealed class CallRecordStorage(NpgsqlDataSource dataSource) : IGrainStora
         // Insert when new (expected 0), else update only if nobody wrote since we read.
         const string sql = """
             INSERT INTO call_records AS r (call_id, etag, state, channel, caller_number, dialled_number, language, queue_id,
-                seat_job_no, arrived_at, queued_at, offered_at, answered_at, ended_at, wrapup_ended_at, end_reason, ticket_number, payload)
-            SELECT $1, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
+                seat_job_no, arrived_at, queued_at, offered_at, answered_at, ended_at, wrapup_ended_at, end_reason, ticket_number, payload, silo)
+            SELECT $1, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19
             WHERE $2 = 0
             ON CONFLICT (call_id) DO UPDATE SET
                 etag = r.etag + 1, state = EXCLUDED.state, channel = EXCLUDED.channel, caller_number = EXCLUDED.caller_number,
@@ -52,14 +52,15 @@ public sealed class CallRecordStorage(NpgsqlDataSource dataSource) : IGrainStora
                 seat_job_no = EXCLUDED.seat_job_no, arrived_at = EXCLUDED.arrived_at, queued_at = EXCLUDED.queued_at,
                 offered_at = EXCLUDED.offered_at, answered_at = EXCLUDED.answered_at, ended_at = EXCLUDED.ended_at,
                 wrapup_ended_at = EXCLUDED.wrapup_ended_at, end_reason = EXCLUDED.end_reason,
-                ticket_number = EXCLUDED.ticket_number, payload = EXCLUDED.payload
+                ticket_number = EXCLUDED.ticket_number, payload = EXCLUDED.payload, silo = EXCLUDED.silo
             WHERE r.etag = $2
             RETURNING r.etag;
             """;
         const string updateSql = """
             UPDATE call_records SET etag = etag + 1, state = $3, channel = $4, caller_number = $5, dialled_number = $6,
                 language = $7, queue_id = $8, seat_job_no = $9, arrived_at = $10, queued_at = $11, offered_at = $12,
-                answered_at = $13, ended_at = $14, wrapup_ended_at = $15, end_reason = $16, ticket_number = $17, payload = $18
+                answered_at = $13, ended_at = $14, wrapup_ended_at = $15, end_reason = $16, ticket_number = $17, payload = $18,
+                silo = $19
             WHERE call_id = $1 AND etag = $2
             RETURNING etag;
             """;
@@ -83,8 +84,9 @@ public sealed class CallRecordStorage(NpgsqlDataSource dataSource) : IGrainStora
         p.AddWithValue(NpgsqlDbType.Text, (object?)record.EndReason ?? DBNull.Value);
         p.AddWithValue(NpgsqlDbType.Text, (object?)record.TicketNumber ?? DBNull.Value);
         p.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(record, Json));
+        p.AddWithValue(NpgsqlDbType.Text, (object?)record.Silo ?? DBNull.Value);
 
-        var etag = await command.ExecuteScalarAsync();
+        var etag = await StorageErrors.Guard(() => command.ExecuteScalarAsync(), "call record", Key(grainId));
         if (etag is not int written)
             throw new InconsistentStateException($"Call record {Key(grainId)} was written by someone else (expected etag {expected}).",
                 storedEtag: "unknown", currentEtag: grainState.ETag ?? "none");

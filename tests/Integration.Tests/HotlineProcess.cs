@@ -49,6 +49,7 @@ public sealed class HotlineProcess : IAsyncDisposable
             $"--Hotline:Silo:GatewayPort={gatewayPort}",
             "--Hotline:Grains:SimulatedTrunkEnabled=true",
             "--Hotline:Grains:HeartbeatSeconds=2",
+            "--Hotline:Silo:LostCallSweepSeconds=1",
             .. extra,
         ]);
 

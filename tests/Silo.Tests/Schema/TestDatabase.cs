@@ -83,7 +83,19 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(_maintenance.ConnectionString);
         await connection.OpenAsync();
         // FORCE ends sessions the providers may still hold open.
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        // An autovacuum worker in the database makes FORCE fail for a non-superuser (42501) for a moment: retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 }
