@@ -38,10 +38,10 @@ dotnet test Orleans.sln -c Release --no-build -nologo \
     --logger "trx" --results-directory "$results" \
     --logger "console;verbosity=normal" 2>&1 | tee "$results/console.log" || status=$?
 
-# Totals over every test project's summary line ("Failed: F, Passed: P, Skipped: S, Total: T").
-read -r passed failed skipped < <(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$results/console.log" \
-    | awk -F'[:,] *' '{f+=$2; p+=$4; s+=$6} END {print p+0, f+0, s+0}')
-projects=$(grep -Ec 'Failed: +[0-9]+, Passed: +[0-9]+' "$results/console.log" || true)
+# Totals over every test project, from the result files (one <Counters .../> per project).
+read -r projects passed failed skipped < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' \
+    | sed -E 's/.* passed="([0-9]+)".* failed="([0-9]+)".* notExecuted="([0-9]+)".*/\1 \2 \3/' \
+    | awk '{n++; p+=$1; f+=$2; s+=$3} END {print n+0, p+0, f+0, s+0}')
 echo
 echo "Test projects run: $projects (results in $results)"
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; echo "dotnet test failed outside any test (exit $status)"; fi
