@@ -4,7 +4,8 @@ using Hotline.Silo.Schema;
 // The hotline silo: grains, the dashboard, health probes. `--migrate-only` applies the schema and exits.
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // Settings come from next to the executable, wherever it is started from (./run.sh starts it from the root).
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     var settings = builder.AddHotlineSilo();
     if (settings.Storage == StorageMode.AdoNet)
     {
