@@ -61,6 +61,17 @@ public sealed class TicketNumberTests
     public void Wrong_length_or_non_digits_are_not_valid(string? number) => Assert.False(TicketNumber.IsValid(number));
 
     [Fact]
+    public void Any_allowed_length_with_a_valid_check_digit_is_well_formed()
+    {
+        Assert.True(TicketNumber.IsWellFormed(TicketNumber.Format(42, length: 6)));
+        Assert.True(TicketNumber.IsWellFormed(TicketNumber.Format(42, length: 18)));
+        Assert.False(TicketNumber.IsWellFormed("12345"));
+        Assert.False(TicketNumber.IsWellFormed(TicketNumber.Format(42, length: 8)[..7] + "x"));
+        var number = TicketNumber.Format(4711);
+        Assert.False(TicketNumber.IsWellFormed(number[..^1] + (char)('0' + (number[^1] - '0' + 1) % 10)));
+    }
+
+    [Fact]
     public void A_sequence_that_does_not_fit_is_refused_rather_than_wrapped()
     {
         Assert.Equal("9999999" + TicketNumber.CheckDigit("9999999"), TicketNumber.Format(9_999_999));

@@ -7,6 +7,10 @@ namespace Hotline.Tickets;
 /// </summary>
 public static class TicketNumber
 {
+    /// <summary>The shortest and longest numbers a hotline may configure (check digit included).</summary>
+    public const int MinLength = 6;
+    public const int MaxLength = 18;
+
     // A totally anti-symmetric quasigroup of order 10 (Damm, 2004).
     private static readonly byte[,] Table =
     {
@@ -37,7 +41,8 @@ public static class TicketNumber
     /// <summary>The number for a sequence value: the sequence zero-padded to <paramref name="length"/> − 1 digits, then the check digit.</summary>
     public static string Format(long sequence, int length = 8)
     {
-        if (length < 4 || length > 18) throw new ArgumentOutOfRangeException(nameof(length), "a ticket number has 4 to 18 digits");
+        if (length is < MinLength or > MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(length), $"a ticket number has {MinLength} to {MaxLength} digits");
         var capacity = Capacity(length);
         if (sequence < 1 || sequence >= capacity)
             throw new ArgumentOutOfRangeException(nameof(sequence), $"sequence {sequence} does not fit in {length - 1} digits (1..{capacity - 1})");
@@ -48,6 +53,10 @@ public static class TicketNumber
     /// <summary>Whether <paramref name="number"/> has the right length, only digits, and a valid check digit.</summary>
     public static bool IsValid(string? number, int length = 8) =>
         number is not null && number.Length == length && number.All(char.IsAsciiDigit) && CheckDigit(number) == 0;
+
+    /// <summary>Whether <paramref name="number"/> could be a number of any allowed length: digits only, a valid check digit.</summary>
+    public static bool IsWellFormed(string? number) =>
+        number is { Length: >= MinLength and <= MaxLength } && number.All(char.IsAsciiDigit) && CheckDigit(number) == 0;
 
     /// <summary>How many sequence values a number of this length can carry (the highest is one less).</summary>
     public static long Capacity(int length)
