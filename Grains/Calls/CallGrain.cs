@@ -194,38 +194,38 @@ public sealed class CallGrain : Grain, ICallGrain
                 await FinishAsync(CallState.Ended, by == CallParty.Caller ? "caller_hangup_ivr" : "system_hangup");
                 break;
             case CallState.Queued or CallState.Offering:
-            {
-                var seat = S.State == CallState.Offering ? S.SeatJobNo : null;
-                DisarmRing();
-                var enqueuedAt = S.EnqueuedAt ?? now;
-                var queues = S.Queues.ToList();
-                await FinishAsync(by == CallParty.Caller ? CallState.Abandoned : CallState.Ended,
-                    by == CallParty.Caller ? "abandoned" : "system_hangup");
-                if (seat is not null) await Seat(seat).ReleaseReservationAsync(CallId);
-                await Task.WhenAll(queues.Select((q, i) => i == 0 && by == CallParty.Caller
-                    ? Queue(q).AbandonAsync(CallId, enqueuedAt)
-                    : Queue(q).RemoveAsync(CallId)));
-                break;
-            }
+                {
+                    var seat = S.State == CallState.Offering ? S.SeatJobNo : null;
+                    DisarmRing();
+                    var enqueuedAt = S.EnqueuedAt ?? now;
+                    var queues = S.Queues.ToList();
+                    await FinishAsync(by == CallParty.Caller ? CallState.Abandoned : CallState.Ended,
+                        by == CallParty.Caller ? "abandoned" : "system_hangup");
+                    if (seat is not null) await Seat(seat).ReleaseReservationAsync(CallId);
+                    await Task.WhenAll(queues.Select((q, i) => i == 0 && by == CallParty.Caller
+                        ? Queue(q).AbandonAsync(CallId, enqueuedAt)
+                        : Queue(q).RemoveAsync(CallId)));
+                    break;
+                }
             case CallState.CallbackWaiting:
-            {
-                var queues = S.Queues.ToList();
-                await FinishAsync(CallState.Ended, "callback_cancelled");
-                await Task.WhenAll(queues.Select(q => Queue(q).RemoveAsync(CallId)));
-                break;
-            }
+                {
+                    var queues = S.Queues.ToList();
+                    await FinishAsync(CallState.Ended, "callback_cancelled");
+                    await Task.WhenAll(queues.Select(q => Queue(q).RemoveAsync(CallId)));
+                    break;
+                }
             case CallState.Talking:
-            {
-                var seat = S.SeatJobNo!;
-                S.State = CallState.Wrapup;
-                S.EndedAt = now;
-                S.OnHold = false;
-                S.EndReason = by switch { CallParty.Caller => "caller_hangup", CallParty.Agent => "agent_hangup", _ => "system_hangup" };
-                if (_media is not null) await _media.HangupAsync();
-                await SaveAndPublishAsync("call.wrapup");
-                await Seat(seat).OnCallEndedAsync(CallId);
-                break;
-            }
+                {
+                    var seat = S.SeatJobNo!;
+                    S.State = CallState.Wrapup;
+                    S.EndedAt = now;
+                    S.OnHold = false;
+                    S.EndReason = by switch { CallParty.Caller => "caller_hangup", CallParty.Agent => "agent_hangup", _ => "system_hangup" };
+                    if (_media is not null) await _media.HangupAsync();
+                    await SaveAndPublishAsync("call.wrapup");
+                    await Seat(seat).OnCallEndedAsync(CallId);
+                    break;
+                }
         }
         return Snapshot();
     }

@@ -21,7 +21,10 @@ public sealed class SiloRestartTests
             var grains = client.Client;
             await grains.GetGrain<IQueueGrain>("restart-q").ConfigureAsync(new QueueConfig
             {
-                Name = "重启测试", Strategy = RoutingStrategy.FewestCalls, WrapUpSeconds = 0, ServiceLevelSeconds = 15,
+                Name = "重启测试",
+                Strategy = RoutingStrategy.FewestCalls,
+                WrapUpSeconds = 0,
+                ServiceLevelSeconds = 15,
             });
             var seat = grains.GetGrain<ISeatGrain>("5001");
             await seat.LoginAsync(new SeatLogin("8001", [new QueueSkill("restart-q", 4)], ["zh", "en"]));
