@@ -29,8 +29,11 @@ public interface ICallGrain : IGrainWithStringKey
     [Alias("Transfer")] Task<CallSnapshot> TransferAsync(string jobNo, TransferTarget target);
     /// <summary>The seat finished after-call work for this call.</summary>
     [Alias("WrapUpDone")] Task WrapUpDoneAsync(string jobNo);
-    /// <summary>The queue gave up on the call (too long a wait, or the queue is full).</summary>
-    [Alias("ExitQueue")] Task ExitQueueAsync(string queueId, Queues.QueueExitDestination destination);
+    /// <summary>
+    /// The queue gave up on the call (too long a wait). False when the call did not leave: it was no longer
+    /// waiting there, e.g. it is ringing at a seat of an overflow queue.
+    /// </summary>
+    [Alias("ExitQueue")] Task<bool> ExitQueueAsync(string queueId, Queues.QueueExitDestination destination);
     /// <summary>The queue asks the call to wait in another queue as well (overflow); it keeps its place.</summary>
     [Alias("Overflow")] Task OverflowAsync(string fromQueueId, string toQueueId);
 }

@@ -316,17 +316,18 @@ public sealed class CallGrain : Grain, ICallGrain
         await FinishAsync(CallState.Ended, S.EndReason);
     }
 
-    public async Task ExitQueueAsync(string queueId, QueueExitDestination destination)
+    public async Task<bool> ExitQueueAsync(string queueId, QueueExitDestination destination)
     {
-        if (S.State != CallState.Queued || S.QueueId != queueId) return;
+        if (S.State != CallState.Queued || S.QueueId != queueId) return false;
         if (destination == QueueExitDestination.Callback)
         {
             await BecomeCallbackAsync(requestedByCaller: false);
-            return;
+            return true;
         }
         var others = S.Queues.Skip(1).ToList();
         await FinishAsync(CallState.Voicemail, "max_wait");
         await Task.WhenAll(others.Select(q => Queue(q).RemoveAsync(CallId)));
+        return true;
     }
 
     public async Task OverflowAsync(string fromQueueId, string toQueueId)

@@ -44,14 +44,12 @@ public sealed class SimulatedCallMedia : ICallMedia
 }
 
 /// <summary>
-/// Media sessions of this silo. Simulated sessions are created on demand; sessions of SIP calls are
-/// registered by the telephony edge when a call arrives.
+/// Media sessions of this silo. Simulated sessions are created on demand; the telephony edge (not built yet)
+/// will register the sessions of SIP calls, which until then find no media and are refused.
 /// </summary>
 public sealed class CallMediaRegistry : ICallMediaRegistry
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ICallMedia> _sessions = new(StringComparer.Ordinal);
-
-    public void Register(string callId, ICallMedia media) => _sessions[callId] = media;
 
     public void Release(string callId) => _sessions.TryRemove(callId, out _);
 

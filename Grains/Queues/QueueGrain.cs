@@ -250,8 +250,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
         if (seat.State == SeatState.Ready && !_offersBySeat.ContainsKey(seat.JobNo))
         {
-            if (!_router.ContainsSeat(seat.JobNo) || changed)
-                _router.AddSeat(new ReadySeat(seat.JobNo, seat.Level, seat.Languages, seat.IdleSince, seat.CallsAnswered, seat.TalkTime));
+            if (!_router.ContainsSeat(seat.JobNo) || changed) _router.AddSeat(ToReadySeat(seat));
             Dispatch();
         }
         else
@@ -357,7 +356,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
             // The offer ended without a conversation and the seat is ready again (its reservation was released
             // while this queue still held the offer, so its ready notice was set aside): it can take a call now.
             if (jobNo is null && _seats.TryGetValue(previous, out var seat) && seat.State == SeatState.Ready)
-                _router.AddSeat(new ReadySeat(seat.JobNo, seat.Level, seat.Languages, seat.IdleSince, seat.CallsAnswered, seat.TalkTime));
+                _router.AddSeat(ToReadySeat(seat));
         }
         entry.OfferedTo = jobNo;
         if (jobNo is not null) _offersBySeat[jobNo] = entry.Data.CallId;
@@ -413,11 +412,8 @@ public sealed class QueueGrain : Grain, IQueueGrain
     {
         var callId = entry.Data.CallId;
         var destination = Config.ExitDestination;
-        var call = GrainFactory.GetGrain<ICallGrain>(callId);
-        await call.ExitQueueAsync(Id, destination);
         // The call decides: one already ringing at a seat (of an overflow queue) stays, and has not exited.
-        var exited = destination == QueueExitDestination.Voicemail ? CallState.Voicemail : CallState.CallbackWaiting;
-        if ((await call.GetAsync()).State != exited) return;
+        if (!await GrainFactory.GetGrain<ICallGrain>(callId).ExitQueueAsync(Id, destination)) return;
         if (destination == QueueExitDestination.Voicemail) Depart(callId);
         CountExit(destination);
         _logger.LogDebug("Call {CallId} waited past the maximum in {QueueId}: {Destination}", callId, Id, destination);
@@ -447,6 +443,9 @@ public sealed class QueueGrain : Grain, IQueueGrain
         });
     }
 
+    private static ReadySeat ToReadySeat(SeatAvailability seat) =>
+        new(seat.JobNo, seat.Level, seat.Languages, seat.IdleSince, seat.CallsAnswered, seat.TalkTime);
+
     private bool IsHome(Entry entry) => entry.Data.FromQueue is null || entry.Data.FromQueue == Id;
 
     /// <summary>The call left this queue for good (answered, abandoned, exited, taken elsewhere or ended).</summary>
@@ -469,7 +468,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
         _router = new AcdRouter(Config.Strategy);
         foreach (var entry in _entries.Values.Where(e => e.Status == EntryStatus.Waiting)) AddToRouter(entry);
         foreach (var seat in _seats.Values.Where(s => s.State == SeatState.Ready))
-            _router.AddSeat(new ReadySeat(seat.JobNo, seat.Level, seat.Languages, seat.IdleSince, seat.CallsAnswered, seat.TalkTime));
+            _router.AddSeat(ToReadySeat(seat));
     }
 
     private void Count(Func<QueueCounters, QueueCounters> change)

@@ -123,7 +123,6 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         S.Status = next;
         S.LeadDepartment = lead;
         S.CoDepartments = co.ToList();
-        S.SignedAt = null;
         S.Deadlines = await ComputeDeadlinesAsync(signFrom: _time.GetUtcNow());
         var route = co.Count == 0 ? $"lead {lead}" : $"lead {lead}; co {string.Join(", ", co)}";
         Record("dispatched", by, note is null ? route : $"{route}; {note}");
@@ -136,7 +135,6 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         var next = Decide(TicketCommand.Sign, by);
         RequireLeadDepartment(by);
         S.Status = next;
-        S.SignedAt = _time.GetUtcNow();
         Record("signed", by, null);
         await SaveAsync("ticket.signed");
         return Snapshot();

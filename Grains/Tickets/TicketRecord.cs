@@ -39,5 +39,4 @@ public sealed class TicketRecord
     [Id(25)] public int ExtensionDays { get; set; }
     /// <summary>Deadline events already handled, so a repeated reminder tick does nothing twice (e.g. "auto-urge@2026-11-30T...").</summary>
     [Id(26)] public HashSet<string> HandledEvents { get; set; } = [];
-    [Id(27)] public DateTimeOffset? SignedAt { get; set; }
 }
