@@ -1,0 +1,51 @@
+// CONTRACT between the IVR interpreter (Grains/Ivr) and the silo's telephony edge host, which implements
+// IIvrMedia over the SIP call leg's media stream and IRecordingStore over PostgreSQL. Change only with notice.
+namespace Hotline.Ivr;
+
+/// <summary>A prompt: a WAV file <c>prompts/{Language}/{Name}.wav</c> (e.g. zh/welcome, zh/digit_7).</summary>
+public readonly record struct PromptRef(string Language, string Name)
+{
+    public override string ToString() => $"{Language}/{Name}";
+}
+
+/// <summary>A caller's recording made by the IVR (a complaint, a mayor's-mailbox message, a voicemail).</summary>
+public sealed record IvrRecording(string Id, string Path, TimeSpan Duration);
+
+/// <summary>
+/// The media of one caller as the IVR drives it. Every method throws <see cref="OperationCanceledException"/>
+/// once the caller hangs up (the token passed to the interpreter is cancelled) or the call leaves the IVR.
+/// </summary>
+public interface IIvrMedia
+{
+    /// <summary>Plays the prompts in order. With <paramref name="bargeIn"/> a digit stops playback and is
+    /// returned; it also stays buffered as the first digit of the next collection. Null: played to the end.</summary>
+    Task<char?> PlayAsync(IReadOnlyList<PromptRef> prompts, bool bargeIn, CancellationToken cancellationToken);
+
+    /// <summary>Collects up to <paramref name="maxDigits"/> digits (buffered type-ahead first) until a terminator
+    /// or a timeout. Returns the digits without the terminator; "" when nothing was keyed in time.</summary>
+    Task<string> CollectDigitsAsync(int maxDigits, TimeSpan firstDigitTimeout, TimeSpan interDigitTimeout,
+        string terminators, CancellationToken cancellationToken);
+
+    /// <summary>Forgets type-ahead digits (before a question whose answer must be fresh).</summary>
+    void ClearDigits();
+
+    /// <summary>Records the caller until a terminator digit or the maximum; the file belongs to the call until
+    /// kept with <see cref="IRecordingStore.KeepAsync"/>.</summary>
+    Task<IvrRecording> RecordAsync(TimeSpan maxDuration, string terminators, CancellationToken cancellationToken);
+
+    /// <summary>Plays a recording back to the caller (replay before confirming). Same barge-in rule as prompts.</summary>
+    Task<char?> PlayRecordingAsync(IvrRecording recording, bool bargeIn, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a recording the caller cancelled.</summary>
+    void Discard(IvrRecording recording);
+
+    /// <summary>Music (or the waiting prompt) looped while the call waits in a queue, between announcements.</summary>
+    void StartWaitingMusic(string language);
+}
+
+/// <summary>Keeps recordings with their metadata (the silo implements it on PostgreSQL and a folder on disk).</summary>
+public interface IRecordingStore
+{
+    /// <summary>Makes an IVR recording permanent and links it to the call and, when there is one, the ticket.</summary>
+    Task KeepAsync(IvrRecording recording, string callId, string kind, string? ticketNumber, CancellationToken cancellationToken);
+}
