@@ -9,6 +9,11 @@ root=$(pwd)
 need=()
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql-15)
 command -v curl >/dev/null || need+=(curl)
+command -v sipp >/dev/null || need+=(sip-tester)          # SIP peer for the telephony tests
+command -v baresip >/dev/null || need+=(baresip-core)     # an agent's softphone (auto-answer)
+command -v espeak-ng >/dev/null || need+=(espeak-ng)      # prompt generation check
+command -v sox >/dev/null || need+=(sox)                  # audio files for the SIP peers
+command -v chromium >/dev/null || need+=(chromium)        # the browser the UI tests drive
 if ((${#need[@]})); then
     if [[ $EUID -eq 0 ]]; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
