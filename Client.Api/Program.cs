@@ -18,6 +18,7 @@ app.MapDepartmentsApi();
 app.MapCatalogueApi();
 app.MapCalendarApi();
 app.MapPublicTicketsApi();
+app.MapRecordingsApi();
 app.MapEventsApi();
 app.MapHotlineOperations();
 

@@ -1,12 +1,14 @@
 using Hotline.Silo.Hosting;
 using Hotline.Silo.Schema;
+using Hotline.Silo.Telephony;
 
-// The hotline silo: grains, the dashboard, health probes. `--migrate-only` applies the schema and exits.
+// The hotline silo: grains, the telephony edge (SIP/RTP, IVR, recordings), the dashboard, health probes. `--migrate-only` applies the schema and exits.
 try
 {
     // Settings come from next to the executable, wherever it is started from (./run.sh starts it from the root).
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     var settings = builder.AddHotlineSilo();
+    builder.AddHotlineTelephony();
     if (settings.Storage == StorageMode.AdoNet)
     {
         var migrated = await SchemaMigration.RunAsync(builder.Configuration);
@@ -16,6 +18,7 @@ try
     if (settings.Storage == StorageMode.Memory)
         app.Logger.LogWarning("IN-MEMORY MODE: one silo, nothing is durable, everything is lost at exit. For demos and tests only.");
     app.MapHotlineSilo(settings);
+    app.MapHotlineTelephony();
     await app.RunAsync();
     return 0;
 }

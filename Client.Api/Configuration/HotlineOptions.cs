@@ -29,6 +29,9 @@ public sealed class HotlineOptions
     /// <summary>Not-ready (示忙) reason codes; empty means <see cref="NotReadyReason.Defaults"/>.</summary>
     public List<NotReadyReason> NotReadyReasons { get; set; } = [];
 
+    /// <summary>The silos' recordings folder (Hotline:Telephony:RecordingsPath on the silos), read to play recordings back.</summary>
+    public string RecordingsPath { get; set; } = "recordings";
+
     /// <summary><c>ConnectionStrings:Hotline</c>.</summary>
     public string? ConnectionString { get; set; }
 

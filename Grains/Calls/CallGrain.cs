@@ -391,6 +391,7 @@ public sealed class CallGrain : Grain, ICallGrain
         S.RingTimeoutSeconds = ringTimeoutSeconds;
         if (!S.OfferedSeats.Contains(jobNo)) S.OfferedSeats.Add(jobNo);
         DisarmRing();
+        RingPhone(jobNo);
         _ringTimer = this.RegisterGrainTimer(_ => RingNoAnswerAsync(jobNo, now),
             new GrainTimerCreationOptions(TimeSpan.FromSeconds(ringTimeoutSeconds), Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
     }
@@ -406,6 +407,7 @@ public sealed class CallGrain : Grain, ICallGrain
         S.OfferingQueue = null;
         S.State = S.IsCallback ? CallState.CallbackWaiting : CallState.Queued;
         _logger.LogDebug("Call {CallId} rang out at seat {JobNo}", CallId, jobNo);
+        if (_media is not null) await _media.WithdrawOfferAsync(jobNo);
         await Seat(jobNo).OnRingNoAnswerAsync(CallId);
         if (queueId is null)
         {
@@ -471,6 +473,15 @@ public sealed class CallGrain : Grain, ICallGrain
                 _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; retrying next heartbeat", CallId, q);
             }
         }));
+    }
+
+    /// <summary>Rings the seat's phone without holding up the offer: the phone's answer comes back as AnswerAsync.</summary>
+    private void RingPhone(string jobNo)
+    {
+        if (_media is null) return;
+        _media.OfferToSeatAsync(jobNo).ContinueWith(
+            t => _logger.LogWarning(t.Exception, "Could not ring the phone of seat {JobNo} for call {CallId}", jobNo, CallId),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     private void DisarmRing()

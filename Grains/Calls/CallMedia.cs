@@ -6,6 +6,13 @@ namespace Hotline.Calls;
 /// </summary>
 public interface ICallMedia
 {
+    /// <summary>The queue offers the call to this seat: ring the agent's phone, if the seat has one. When the
+    /// phone answers, the media side tells the call grain (<c>AnswerAsync</c>), as the desk's answer button does.</summary>
+    Task OfferToSeatAsync(string jobNo);
+
+    /// <summary>The offer to this seat is over without an answer (it rang out): stop ringing the phone.</summary>
+    Task WithdrawOfferAsync(string jobNo);
+
     /// <summary>Connect the caller with the agent at this seat (the B2BUA bridge).</summary>
     Task ConnectToSeatAsync(string jobNo);
     Task HoldAsync(bool onHold);
@@ -19,6 +26,9 @@ public interface ICallMediaRegistry
 {
     ICallMedia? Find(string callId, CallChannel channel);
 
+    /// <summary>The telephony edge hands over the media of a new SIP call before starting its grain.</summary>
+    void Register(string callId, ICallMedia media);
+
     /// <summary>The call is over: forget its session.</summary>
     void Release(string callId);
 }
@@ -31,6 +41,8 @@ public sealed class SimulatedCallMedia : ICallMedia
     /// <summary>The commands received, in order, e.g. <c>connect:1001</c>, <c>hangup</c>.</summary>
     public IReadOnlyList<string> Commands => _commands;
 
+    public Task OfferToSeatAsync(string jobNo) => Record($"offer:{jobNo}");
+    public Task WithdrawOfferAsync(string jobNo) => Record($"withdraw:{jobNo}");
     public Task ConnectToSeatAsync(string jobNo) => Record($"connect:{jobNo}");
     public Task HoldAsync(bool onHold) => Record(onHold ? "hold" : "unhold");
     public Task WaitInQueueAsync(string queueId) => Record($"queue:{queueId}");
@@ -44,14 +56,16 @@ public sealed class SimulatedCallMedia : ICallMedia
 }
 
 /// <summary>
-/// Media sessions of this silo. Simulated sessions are created on demand; the telephony edge (not built yet)
-/// will register the sessions of SIP calls, which until then find no media and are refused.
+/// Media sessions of this silo. Simulated sessions are created on demand; the telephony edge registers the
+/// sessions of SIP calls before their grains start.
 /// </summary>
 public sealed class CallMediaRegistry : ICallMediaRegistry
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ICallMedia> _sessions = new(StringComparer.Ordinal);
 
     public void Release(string callId) => _sessions.TryRemove(callId, out _);
+
+    public void Register(string callId, ICallMedia media) => _sessions[callId] = media;
 
     public ICallMedia? Find(string callId, CallChannel channel) => channel switch
     {

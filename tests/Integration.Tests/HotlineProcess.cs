@@ -50,6 +50,9 @@ public sealed class HotlineProcess : IAsyncDisposable
             "--Hotline:Grains:SimulatedTrunkEnabled=true",
             "--Hotline:Grains:HeartbeatSeconds=2",
             "--Hotline:Silo:LostCallSweepSeconds=1",
+            // Several silos share this machine: each edge takes a free SIP port, recordings go to a scratch folder.
+            "--Hotline:Telephony:SipPort=0",
+            $"--Hotline:Telephony:RecordingsPath={Path.Combine(Path.GetTempPath(), "hotline-test-recordings")}",
             .. extra,
         ]);
 

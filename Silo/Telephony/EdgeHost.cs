@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Hotline.Calls;
+using Hotline.Seats;
+using Hotline.Silo.Hosting;
+using Hotline.Telephony.Media;
+using Hotline.Telephony.Sip;
+
+namespace Hotline.Silo.Telephony;
+
+/// <summary>What every SIP call on this silo shares.</summary>
+public sealed record EdgeServices(
+    IGrainFactory Grains,
+    ICallMediaRegistry Registry,
+    RecordingStore Recordings,
+    PromptAudio Prompts,
+    SpeechSynthesis Speech,
+    IvrLauncher Ivr,
+    SipEdge Sip,
+    ILogger Logger);
+
+/// <summary>
+/// The silo's telephony edge: SIP on <see cref="TelephonySettings.SipPort"/>, RTP on its port range. Every inbound
+/// call becomes a <see cref="SipCall"/> with its grain placed on this silo; phones' registrations go to grains so
+/// that any silo's edge can ring any seat.
+/// </summary>
+public sealed class EdgeHost(
+    TelephonySettings settings,
+    SiloSettings silo,
+    IGrainFactory grains,
+    ICallMediaRegistry registry,
+    RecordingStore recordings,
+    SpeechSynthesis speech,
+    IvrLauncher ivr,
+    ILoggerFactory loggers) : IHostedService, ISipCallHandler
+{
+    private readonly ILogger _logger = loggers.CreateLogger<EdgeHost>();
+    private readonly ConcurrentDictionary<string, SipCall> _calls = new(StringComparer.Ordinal);
+    private readonly IPNetwork[] _registerFrom = settings.RegisterFrom.Select(n => IPNetwork.Parse(n)).ToArray();
+    private MediaEngine? _media;
+    private EdgeServices? _services;
+
+    public SipEdge? Sip { get; private set; }
+    public MediaEngine? Media => _media;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!settings.Enabled)
+        {
+            _logger.LogInformation("Telephony edge disabled on this silo");
+            return;
+        }
+        var bind = IPAddress.Parse(settings.BindAddress);
+        _media = new MediaEngine(new MediaEngineOptions { BindAddress = bind, PortMin = settings.RtpPortMin, PortMax = settings.RtpPortMax }, loggers);
+        _media.Start();
+        Sip = new SipEdge(new SipEdgeOptions
+        {
+            BindAddress = bind,
+            Port = settings.SipPort,
+            AdvertisedAddress = IPAddress.Parse(settings.AdvertisedAddress ?? silo.AdvertisedAddress),
+        }, _media, this, TimeProvider.System, loggers);
+        try
+        {
+            await Sip.StartAsync(cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            throw new ConfigurationException(
+                $"cannot listen for SIP on {settings.BindAddress}:{settings.SipPort}: {e.Message} (set {TelephonySettings.Section}:SipPort, or Enabled=false)");
+        }
+        var prompts = new PromptAudio(Path.IsPathRooted(settings.PromptsPath) ? settings.PromptsPath : Path.Combine(AppContext.BaseDirectory, settings.PromptsPath));
+        _services = new EdgeServices(grains, registry, recordings, prompts, speech, ivr, Sip, _logger);
+        _logger.LogInformation("Telephony edge listening for SIP on {EndPoint}; recordings in {Recordings}", Sip.LocalEndPoint, recordings.Root);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(_calls.Values.Select(c => c.HangupAsync()));
+        if (Sip is not null) await Sip.DisposeAsync();
+        if (_media is not null) await _media.DisposeAsync();
+    }
+
+    public Task OnIncomingCallAsync(CallLeg leg)
+    {
+        var call = new SipCall(_services!, leg, CallIds.New());
+        _calls[call.CallId] = call;
+        _logger.LogInformation("Call {CallId} arrives from {Caller} for {Dialled}", call.CallId, Mask(leg.FromUser), leg.ToUser);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await call.RunAsync();
+                await leg.Ended;
+            }
+            finally
+            {
+                _calls.TryRemove(call.CallId, out _);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task<SipRegistrationResult> OnRegisterAsync(SipRegistration registration)
+    {
+        var source = registration.Source.Address.IsIPv4MappedToIPv6 ? registration.Source.Address.MapToIPv4() : registration.Source.Address;
+        if (!_registerFrom.Any(n => n.Contains(source)))
+        {
+            _logger.LogWarning("REGISTER for {User} from {Source} refused: not a trusted network", registration.User, source);
+            return new SipRegistrationResult(403, TimeSpan.Zero);
+        }
+        if (registration.User.Length is 0 or > 16 || !registration.User.All(char.IsAsciiDigit))
+            return SipRegistrationResult.NotFound; // phones register as a seat's job number
+        var lifetime = registration.Expires > TimeSpan.FromSeconds(settings.MaxRegistrationSeconds)
+            ? TimeSpan.FromSeconds(settings.MaxRegistrationSeconds)
+            : registration.Expires;
+        await grains.GetGrain<IPhoneRegistrationGrain>(registration.User).RegisterAsync(registration.Contact.ToString(), lifetime, registration.Transport);
+        _logger.LogInformation("Phone of seat {JobNo} {Action} at {Contact}", registration.User,
+            lifetime > TimeSpan.Zero ? "registered" : "unregistered", registration.Contact);
+        return SipRegistrationResult.Ok(lifetime);
+    }
+
+    private static string Mask(string number) => number.Length <= 4 ? "****" : new string('*', number.Length - 4) + number[^4..];
+}

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace Hotline.Silo.Telephony;
+
+/// <summary>The silo's telephony edge (section <c>Hotline:Telephony</c>).</summary>
+public sealed class TelephonySettings : IValidatableObject
+{
+    public const string Section = "Hotline:Telephony";
+
+    /// <summary>Whether this silo answers SIP. A silo without it still runs grains for calls the others carry.</summary>
+    public bool Enabled { get; set; } = true;
+    /// <summary>SIP over UDP and TCP; 0 picks a free port (tests).</summary>
+    [Range(0, 65535)] public int SipPort { get; set; } = 5060;
+    public string BindAddress { get; set; } = "0.0.0.0";
+    /// <summary>The address phones and trunks reach this silo's edge at (Contact, Via, SDP). Default: the silo's advertised address.</summary>
+    public string? AdvertisedAddress { get; set; }
+    [Range(1024, 65534)] public int RtpPortMin { get; set; } = 20000;
+    [Range(1025, 65535)] public int RtpPortMax { get; set; } = 29999;
+    /// <summary>Where recordings are written; the API host must see the same folder to play them back.</summary>
+    [Required] public string RecordingsPath { get; set; } = "recordings";
+    /// <summary>The IVR's prompt folder (<c>zh/</c>, <c>en/</c>); relative paths are under the silo's executable.</summary>
+    [Required] public string PromptsPath { get; set; } = "prompts";
+    /// <summary>Networks whose phones may REGISTER as a seat (there is no SIP digest authentication yet).</summary>
+    public List<string> RegisterFrom { get; set; } = ["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+    /// <summary>Longest registration granted to a phone, in seconds.</summary>
+    [Range(30, 86400)] public int MaxRegistrationSeconds { get; set; } = 3600;
+    /// <summary>The number shown as the caller when the hotline dials out (callbacks, return visits).</summary>
+    [Required] public string HotlineNumber { get; set; } = "12345";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IPAddress.TryParse(BindAddress, out _))
+            yield return new ValidationResult($"'{BindAddress}' is not an IP address.", [nameof(BindAddress)]);
+        if (AdvertisedAddress is not null && (!IPAddress.TryParse(AdvertisedAddress, out var advertised) || advertised.Equals(IPAddress.Any)))
+            yield return new ValidationResult($"'{AdvertisedAddress}' is not a reachable IP address.", [nameof(AdvertisedAddress)]);
+        if (RtpPortMax - RtpPortMin < 2)
+            yield return new ValidationResult("the RTP port range must hold at least two ports.", [nameof(RtpPortMax)]);
+        foreach (var network in RegisterFrom)
+            if (!IPNetwork.TryParse(network, out _))
+                yield return new ValidationResult($"'{network}' is not a network (CIDR).", [nameof(RegisterFrom)]);
+    }
+}
