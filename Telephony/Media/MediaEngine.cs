@@ -136,6 +136,9 @@ public sealed partial class MediaEngine : IAsyncDisposable
         _lateness.Percentile(0.99),
         _lateness.MaxMs);
 
+    /// <summary>Pacing ticks so far (run or skipped).</summary>
+    internal long Ticks => Interlocked.Read(ref _tick);
+
     /// <summary>Ticks the pacing loop skipped because it woke more than <see cref="MaxCatchUpTicks"/> late.</summary>
     public long TicksSkipped => Interlocked.Read(ref _ticksSkipped);
 
@@ -204,10 +207,10 @@ public sealed partial class MediaEngine : IAsyncDisposable
                     stream.SkipTicks(late);
                 }
                 Interlocked.Add(ref _ticksSkipped, late);
-                _tick += late;
+                Interlocked.Add(ref _tick, late);
                 deadline += late * interval;
             }
-            RunTick(_tick++, deadline);
+            RunTick(Interlocked.Increment(ref _tick) - 1, deadline);
             deadline += interval;
         }
     }

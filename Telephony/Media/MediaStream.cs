@@ -46,6 +46,7 @@ public sealed partial class MediaStream : IAsyncDisposable
     private volatile bool _disposed;
     private Action<char>? _digitHandlers;
     private int _peak;
+    private long _packetsSent;
 
     // Recordings (started and stopped under _gate, read by the pacing thread).
     private volatile CallRecording? _callRecording;
@@ -318,6 +319,12 @@ public sealed partial class MediaStream : IAsyncDisposable
         // The file is closed by a pool thread; the contract is synchronous, and the wait is one small write.
         return recording.Sink.CompleteAsync().GetAwaiter().GetResult();
     }
+
+    /// <summary>Packets this stream has sent (voice and events).</summary>
+    public long PacketsSent => Interlocked.Read(ref _packetsSent);
+
+    /// <summary>Whether the stream sends silence now (no prompt, loop, bridge or conference).</summary>
+    internal bool SendsSilence => _source is SilenceSource;
 
     /// <summary>Peak absolute sample level received so far (0..32767): tests use it to see that audio flowed.</summary>
     public int ReceivedPeakLevel => Volatile.Read(ref _peak);
@@ -730,6 +737,7 @@ public sealed partial class MediaStream : IAsyncDisposable
         {
             _socket.SendTo(packet, SocketFlags.None, to);
             _engine.CountSent();
+            Interlocked.Increment(ref _packetsSent);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
