@@ -126,6 +126,7 @@ public sealed partial class CallLeg
     private Task Answer()
     {
         SdpNegotiation? negotiation = null;
+        SipMessage? ok = null;
         lock (_edge.Sync)
         {
             if (_state == CallLegState.Ended)
@@ -158,23 +159,31 @@ public sealed partial class CallLeg
             }
             if (body.Length > 0)
             {
-                var resp = DialogResponse(_inviteTx, 200, "OK");
-                resp.Add(SipHeaderNames.ContentType, "application/sdp");
-                resp.Body = Encoding.UTF8.GetBytes(body);
+                ok = DialogResponse(_inviteTx, 200, "OK");
+                ok.Add(SipHeaderNames.ContentType, "application/sdp");
+                ok.Body = Encoding.UTF8.GetBytes(body);
+                // Established from here on: a CANCEL racing the answer no longer turns into a 487.
                 _state = CallLegState.Established;
                 _pendingInvite = _inviteTx;
-                _edge.RespondLocked(_inviteTx, 200, "OK", prepared: resp);
             }
         }
-        if (_remoteOffer is not null && negotiation is null)
+        if (ok is null)
         {
             _edge.CountFailed();
             End("no common codec", 488);
             throw new SipCallFailedException(488, "Not Acceptable Here");
         }
+        // Media first, so the stream is ready when the peer's ACK and first RTP arrive.
         if (negotiation is not null)
         {
             ApplyMedia(negotiation);
+        }
+        lock (_edge.Sync)
+        {
+            if (_state == CallLegState.Established)
+            {
+                _edge.RespondLocked(_inviteTx, 200, "OK", prepared: ok);
+            }
         }
         _edge.CountAnswered();
         _edge.Log.LogInformation("Answered Call-ID {CallId}", _callId);
@@ -366,6 +375,7 @@ public sealed partial class CallLeg
     {
         var req = st.Request;
         SdpNegotiation? negotiation = null;
+        SipMessage ok;
         lock (_edge.Sync)
         {
             if (_state != CallLegState.Established)
@@ -395,18 +405,19 @@ public sealed partial class CallLeg
                 }
                 body = negotiation.Sdp;
             }
-            var resp = DialogResponse(st, 200, "OK");
-            resp.Add(SipHeaderNames.ContentType, "application/sdp");
-            resp.Body = Encoding.UTF8.GetBytes(body);
+            ok = DialogResponse(st, 200, "OK");
+            ok.Add(SipHeaderNames.ContentType, "application/sdp");
+            ok.Body = Encoding.UTF8.GetBytes(body);
             _pendingInvite = st;
             st.Leg = this;
-            _edge.RespondLocked(st, 200, "OK", prepared: resp);
         }
+        // Hold takes effect before the peer hears our 200.
         if (negotiation is not null)
         {
             _edge.Log.LogInformation("re-INVITE on Call-ID {CallId}: peer direction {Direction}", _callId, negotiation.RemoteDirection);
             ApplyMedia(negotiation);
         }
+        _edge.Respond(st, 200, "OK", prepared: ok);
     }
 
     private void OnInfo(ServerTransaction st)
@@ -429,11 +440,12 @@ public sealed partial class CallLeg
         {
             digit = ToDigit(req.BodyText.Trim());
         }
-        _edge.Respond(st, 200, "OK", toTag: _localTag);
+        // The digit is delivered before the 200 goes out, so a peer that saw the 200 knows it arrived.
         if (digit is { } d && _state == CallLegState.Established)
         {
             _media.InjectDigit(d);
         }
+        _edge.Respond(st, 200, "OK", toTag: _localTag);
     }
 
     internal static char? ToDigit(string s)

@@ -518,11 +518,12 @@ public sealed partial class SipEdge
         return sb.ToString();
     }
 
-    internal void Respond(ServerTransaction st, int status, string reason, Action<SipMessage>? decorate = null, string? toTag = null)
+    internal void Respond(ServerTransaction st, int status, string reason, Action<SipMessage>? decorate = null, string? toTag = null,
+        SipMessage? prepared = null)
     {
         lock (_sync)
         {
-            RespondLocked(st, status, reason, decorate, toTag);
+            RespondLocked(st, status, reason, decorate, toTag, prepared);
         }
     }
 
