@@ -67,15 +67,17 @@ public sealed record TransferRequest(Uri Target, string? ReplacesCallId);
 public sealed partial class SipEdge : IAsyncDisposable
 {
     public SipEdge(SipEdgeOptions options, MediaEngine media, ISipCallHandler handler, TimeProvider? time = null,
-        Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) => throw new NotImplementedException();
+        Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) : this(options, new MediaEngineLegMediaFactory(media), handler, time, loggers)
+    {
+    }
 
     /// <summary>Binds the sockets; throws with a clear message if the port is taken.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task StartAsync(CancellationToken cancellationToken) => StartCore(cancellationToken);
 
     /// <summary>The UDP endpoint actually bound (port 0 in options picks a free one; tests use that).</summary>
-    public IPEndPoint LocalEndPoint => throw new NotImplementedException();
+    public IPEndPoint LocalEndPoint => _transport.LocalEndPoint;
 
-    public SipEdgeStats GetStats() => throw new NotImplementedException();
+    public SipEdgeStats GetStats() => Stats();
 
     /// <summary>An outbound call (to an agent's phone, a department's number, a callback): INVITE with our SDP
     /// offer. Completes when answered (ACK sent, media started). Cancelling sends CANCEL. A final failure
@@ -84,9 +86,9 @@ public sealed partial class SipEdge : IAsyncDisposable
     /// <param name="fromUser">User part of our From (the hotline number, or the caller's number shown to the agent).</param>
     /// <param name="onRinging">Called on 180/183.</param>
     public Task<CallLeg> DialAsync(Uri target, string fromUser, Action? onRinging, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        DialCore(target, fromUser, onRinging, cancellationToken);
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public ValueTask DisposeAsync() => DisposeCore();
 }
 
 public sealed class SipCallFailedException(int status, string reason) : Exception($"SIP {status} {reason}")
@@ -102,37 +104,37 @@ public sealed class SipCallFailedException(int status, string reason) : Exceptio
 public sealed partial class CallLeg
 {
     /// <summary>The SIP Call-ID.</summary>
-    public string CallId => throw new NotImplementedException();
-    public CallLegDirection Direction => throw new NotImplementedException();
-    public CallLegState State => throw new NotImplementedException();
+    public string CallId => _callId;
+    public CallLegDirection Direction => _direction;
+    public CallLegState State => _state;
     /// <summary>User part of From (the caller's number for inbound legs).</summary>
-    public string FromUser => throw new NotImplementedException();
+    public string FromUser => _fromUser;
     /// <summary>User part of To / the request-URI (the dialled number for inbound legs).</summary>
-    public string ToUser => throw new NotImplementedException();
-    public IPEndPoint RemoteEndPoint => throw new NotImplementedException();
+    public string ToUser => _toUser;
+    public IPEndPoint RemoteEndPoint => _remoteEndPoint;
 
     /// <summary>The leg's RTP stream (allocated when the leg is created; started on answer/ACK).</summary>
-    public MediaStream Media => throw new NotImplementedException();
+    public MediaStream Media => MediaOrThrow;
 
     /// <summary>Sends 180 Ringing (inbound only).</summary>
-    public Task RingAsync() => throw new NotImplementedException();
+    public Task RingAsync() => Ring();
 
     /// <summary>Answers with 200 and our SDP answer; completes when the 200 is sent (ACK is awaited in the
     /// background; no ACK within 64·T1 ends the leg with BYE). Throws <see cref="SipCallFailedException"/> 488
     /// (and answers 488) if no codec fits.</summary>
-    public Task AnswerAsync() => throw new NotImplementedException();
+    public Task AnswerAsync() => Answer();
 
     /// <summary>Rejects an inbound leg that is not answered yet (e.g. 486, 503).</summary>
-    public Task RejectAsync(int status, string reason) => throw new NotImplementedException();
+    public Task RejectAsync(int status, string reason) => Reject(status, reason);
 
     /// <summary>Ends the leg from our side: BYE if established, CANCEL if dialing, 487 if still incoming. Idempotent.</summary>
-    public Task HangupAsync() => throw new NotImplementedException();
+    public Task HangupAsync() => Hangup();
 
     /// <summary>Puts the peer on hold (re-INVITE a=sendonly) or resumes (a=sendrecv).</summary>
-    public Task HoldAsync(bool onHold) => throw new NotImplementedException();
+    public Task HoldAsync(bool onHold) => Hold(onHold);
 
     /// <summary>Completes once when the leg ends, by either side or by failure.</summary>
-    public Task<CallLegEnd> Ended => throw new NotImplementedException();
+    public Task<CallLegEnd> Ended => _ended.Task;
 
     /// <summary>The peer sent REFER. Return true to accept (202, then NOTIFY sipfrag 100/200 as the host
     /// reports through the returned progress), false for 603.</summary>
