@@ -12,6 +12,7 @@ namespace Hotline.Tests.Ivr;
 internal sealed class FakeIvrMedia(CancellationTokenSource hangup) : IIvrMedia
 {
     private readonly Queue<(string Kind, string Digits, TimeSpan Duration)> _script = new();
+    private readonly Queue<Task> _gates = new();
     private string _buffer = "";
     private int _recordings;
 
@@ -33,6 +34,13 @@ internal sealed class FakeIvrMedia(CancellationTokenSource hangup) : IIvrMedia
 
     public FakeIvrMedia HangUp() => Add("hangup", "");
 
+    /// <summary>The next time the IVR listens, nothing happens until <paramref name="gate"/> completes; then it times out.</summary>
+    public FakeIvrMedia SilenceUntil(Task gate)
+    {
+        _gates.Enqueue(gate);
+        return Add("wait", "");
+    }
+
     private FakeIvrMedia Add(string kind, string digits, TimeSpan duration = default)
     {
         _script.Enqueue((kind, digits, duration));
@@ -50,10 +58,17 @@ internal sealed class FakeIvrMedia(CancellationTokenSource hangup) : IIvrMedia
         return Task.FromResult<char?>(null);
     }
 
-    public Task<string> CollectDigitsAsync(int maxDigits, TimeSpan firstDigitTimeout, TimeSpan interDigitTimeout, string terminators,
+    public async Task<string> CollectDigitsAsync(int maxDigits, TimeSpan firstDigitTimeout, TimeSpan interDigitTimeout, string terminators,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_buffer.Length == 0 && _script.TryPeek(out var waiting) && waiting.Kind == "wait")
+        {
+            _script.Dequeue();
+            await _gates.Dequeue().WaitAsync(cancellationToken);
+            Log.Add("keys:");
+            return "";
+        }
         var keyed = _buffer;
         _buffer = "";
         if (keyed.Length < maxDigits && !keyed.Any(terminators.Contains))
@@ -91,7 +106,7 @@ internal sealed class FakeIvrMedia(CancellationTokenSource hangup) : IIvrMedia
             _buffer = keyed[result.Length..];
         }
         Log.Add($"keys:{result}");
-        return Task.FromResult(result);
+        return result;
     }
 
     public void ClearDigits() => _buffer = "";
