@@ -62,6 +62,10 @@ public sealed record CallSnapshot
     [Id(18)] public int RingNoAnswerCount { get; init; }
     [Id(19)] public string? TicketNumber { get; init; }
     [Id(20)] public IReadOnlyList<string> OfferedSeats { get; init; } = [];
+    /// <summary>The IVR node the caller is at while in the IVR (e.g. <c>self_service</c>), for the supervisor wall.</summary>
+    [Id(21)] public string? IvrNode { get; init; }
+    /// <summary>The IVR flow version the call runs (it keeps it even if the flow is edited meanwhile).</summary>
+    [Id(22)] public int? IvrFlowVersion { get; init; }
 }
 
 /// <summary>What an offer attempt on a call came to.</summary>

@@ -1,3 +1,4 @@
+using Hotline.Queues;
 using Hotline.Seats;
 
 namespace Hotline.Calls;
@@ -20,6 +21,21 @@ public interface ICallGrain : IGrainWithStringKey
     [Alias("LinkTicket")] Task<CallSnapshot> LinkTicketAsync(string ticketNumber);
     /// <summary>The caller asks to be called back and keeps the place (排队回呼).</summary>
     [Alias("RequestCallback")] Task<CallSnapshot> RequestCallbackAsync();
+
+    // The IVR (语音导航), driven by the interpreter next to the call's media on the call's silo.
+    /// <summary>
+    /// The trunk hands over a new call that starts in the IVR (arrived → IVR) instead of a queue; the media
+    /// session is found as for <see cref="StartAsync"/>. A retried hand-over returns the call as it is.
+    /// </summary>
+    [Alias("BeginIvr")] Task<CallSnapshot> BeginIvrAsync(CallStart start);
+    /// <summary>The caller chose an agent: IVR → queued. Null queue: the start's queue, the language queue, or the default.</summary>
+    [Alias("EnqueueFromIvr")] Task<CallSnapshot> EnqueueFromIvrAsync(string? queueId, int priority);
+    /// <summary>Where the waiting call stands in its queue (for the IVR's announcements); null when it is not waiting.</summary>
+    [Alias("GetQueuePosition")] Task<QueuePosition?> GetQueuePositionAsync();
+    /// <summary>The IVR finished the call itself: self-service done (ended), a message left (voicemail), a transfer out.</summary>
+    [Alias("EndInIvr")] Task<CallSnapshot> EndInIvrAsync(string reason, CallState final);
+    /// <summary>The IVR flow version and node the caller is at, for the supervisor wall; not persisted, not waited for.</summary>
+    [Orleans.Concurrency.OneWay, Alias("SetIvrNode")] Task SetIvrNodeAsync(int flowVersion, string nodeId);
 
     // Between grains.
     [Alias("TryOffer")] Task<OfferResult> TryOfferAsync(string queueId, string jobNo, int ringTimeoutSeconds);

@@ -46,6 +46,10 @@ public sealed class CallRecord
     [Id(24)] public int RingTimeoutSeconds { get; set; }
     /// <summary>The silo whose edge holds the call's media; a sweep on the survivors finds calls left on a dead one.</summary>
     [Id(25)] public string? Silo { get; set; }
+    /// <summary>The queue the trunk asked for when the call began in the IVR; the IVR's "agent" choice uses it.</summary>
+    [Id(26)] public string? RequestedQueueId { get; set; }
+    /// <summary>The IVR flow version the call runs.</summary>
+    [Id(27)] public int? IvrFlowVersion { get; set; }
 }
 
 /// <summary>
@@ -68,6 +72,7 @@ public sealed class CallGrain : Grain, ICallGrain
     private ICallMedia? _media;
     private IGrainTimer? _ringTimer;
     private IGrainTimer? _heartbeat;
+    private string? _ivrNode;
 
     public CallGrain(
         [PersistentState("call", "calls")] IPersistentState<CallRecord> state,
@@ -154,6 +159,87 @@ public sealed class CallGrain : Grain, ICallGrain
         }
         StartHeartbeat();
         return Snapshot();
+    }
+
+    public async Task<CallSnapshot> BeginIvrAsync(CallStart start)
+    {
+        if (S.Started) return Snapshot(); // a retried hand-over
+        if (start.Channel == CallChannel.Simulated && !_options.SimulatedTrunkEnabled)
+            throw new DomainException("sim.disabled", "The simulated trunk is switched off.", status: 404);
+
+        S.Started = true;
+        S.Channel = start.Channel;
+        S.From = start.From;
+        S.To = start.To;
+        S.Language = string.IsNullOrWhiteSpace(start.Language) ? null : start.Language.Trim().ToLowerInvariant();
+        S.Priority = start.Priority;
+        S.RequestedQueueId = start.QueueId;
+        S.ArrivedAt = _time.GetUtcNow();
+        S.State = CallState.Arrived;
+        _media = _mediaRegistry.Find(CallId, start.Channel);
+        if (_media is null)
+        {
+            S.Started = false;
+            throw new DomainException("telephony.no_media", $"No media session for call '{CallId}' on this silo.", status: 409);
+        }
+        S.State = CallState.Ivr;
+        _logger.LogDebug("Call {CallId} arrived on {Channel} and enters the IVR", CallId, start.Channel);
+        await SaveAndPublishAsync("call.ivr");
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> EnqueueFromIvrAsync(string? queueId, int priority)
+    {
+        if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
+        if (S.State != CallState.Ivr)
+        {
+            if (S.QueuedAt is not null) return Snapshot(); // a retry: the call already went to its queue
+            throw StateConflict("join a queue from the IVR");
+        }
+        var target = queueId
+            ?? S.RequestedQueueId
+            ?? (S.Language is not null && _options.LanguageQueues.TryGetValue(S.Language, out var byLanguage) ? byLanguage : _options.DefaultQueue);
+        S.Priority = priority;
+        _ivrNode = null;
+        _logger.LogDebug("Call {CallId} leaves the IVR for {QueueId}", CallId, target);
+        try
+        {
+            await EnterQueueAsync(target, _time.GetUtcNow());
+        }
+        catch (DomainException e) when (e.Code == "queue.not_found")
+        {
+            await FinishAsync(CallState.Failed, "queue_not_found");
+            throw;
+        }
+        StartHeartbeat();
+        return Snapshot();
+    }
+
+    public async Task<QueuePosition?> GetQueuePositionAsync()
+    {
+        if (S.State != CallState.Queued || S.QueueId is null) return null;
+        var position = await Queue(S.QueueId).GetPositionAsync(CallId);
+        return position.Position > 0 ? position : null;
+    }
+
+    public async Task<CallSnapshot> EndInIvrAsync(string reason, CallState final)
+    {
+        if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
+        if (final is not (CallState.Ended or CallState.Voicemail or CallState.Failed))
+            throw new DomainException("validation.failed", $"The IVR cannot end a call as {Names.Of(final)}.", status: 400);
+        if (IsFinal(S.State)) return Snapshot(); // a retry, or the caller hung up first
+        if (S.State is not (CallState.Arrived or CallState.Ivr)) throw StateConflict("end in the IVR");
+        await FinishAsync(final, reason);
+        return Snapshot();
+    }
+
+    public Task SetIvrNodeAsync(int flowVersion, string nodeId)
+    {
+        if (S.State != CallState.Ivr || (_ivrNode == nodeId && S.IvrFlowVersion == flowVersion)) return Task.CompletedTask;
+        _ivrNode = nodeId;
+        S.IvrFlowVersion = flowVersion; // persisted with the next state change
+        _events.Publish("call.ivr_node", CallId, _time.GetUtcNow(), Snapshot());
+        return Task.CompletedTask;
     }
 
     public async Task<CallSnapshot> DtmfAsync(string digits)
@@ -532,6 +618,8 @@ public sealed class CallGrain : Grain, ICallGrain
         RingNoAnswerCount = S.RingNoAnswerCount,
         TicketNumber = S.TicketNumber,
         OfferedSeats = S.OfferedSeats.ToList(),
+        IvrNode = S.State == CallState.Ivr ? _ivrNode : null,
+        IvrFlowVersion = S.IvrFlowVersion,
     };
 
     private IQueueGrain Queue(string queueId) => GrainFactory.GetGrain<IQueueGrain>(queueId);

@@ -41,6 +41,14 @@ public interface IIvrMedia
 
     /// <summary>Music (or the waiting prompt) looped while the call waits in a queue, between announcements.</summary>
     void StartWaitingMusic(string language);
+
+    /// <summary>Speaks runtime text (a department's reply to a work order) synthesised by the host (espeak-ng:
+    /// <c>cmn</c> for zh, <c>en-us</c> for en). Same barge-in rule as prompts.</summary>
+    Task<char?> SpeakAsync(string text, string language, bool bargeIn, CancellationToken cancellationToken);
+
+    /// <summary>Hands the caller to an outside number (a department's line, 12333, 110): a blind transfer (REFER or
+    /// a B2BUA leg). False when the edge could not place it; the IVR then continues on the node's failure branch.</summary>
+    Task<bool> TransferAsync(string number, CancellationToken cancellationToken);
 }
 
 /// <summary>Keeps recordings with their metadata (the silo implements it on PostgreSQL and a folder on disk).</summary>
