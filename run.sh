@@ -14,6 +14,7 @@ mkdir -p "$data/logs"
 pg_port=${HOTLINE_PG_PORT:-55432}
 api_url=${HOTLINE_API_URL:-http://localhost:5000}
 silo_url=${HOTLINE_SILO_URL:-http://localhost:8080}
+sip_port=${HOTLINE_SIP_PORT:-5060}
 db="Host=127.0.0.1;Port=$pg_port;Database=hotline;Username=hotline;Password=hotline"
 
 # The demo password: given, or generated once and kept, because accounts are created only once.
@@ -27,62 +28,33 @@ export HOTLINE_DEMO_PASSWORD
 
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
-pids=()
-stop() {
-    local code=$1
-    trap - INT TERM EXIT
-    echo
-    echo "Stopping the hotline..."
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    pg_stop "$data/pg" || true
-    exit "$code"
-}
-trap 'stop 0' INT TERM
-trap 'stop $?' EXIT
+# shellcheck source=scripts/stack.sh
+source scripts/stack.sh
+stack_init "$data"
 
 pg_start "$data/pg" "$pg_port"
 
 echo "Building (Release)..."
-for project in Silo Client.Api; do
-    dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >"$data/logs/build.log" 2>&1 \
-        || { cat "$data/logs/build.log"; exit 1; }
-done
-
-wait_ready() {
-    local name=$1 url=$2 pid=$3 log=$4
-    for _ in $(seq 1 120); do
-        if curl -fsS -o /dev/null "$url/health/ready" 2>/dev/null; then return 0; fi
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "$name stopped during start-up; its log ($log) ends with:" >&2
-            tail -n 20 "$log" >&2
-            exit 1
-        fi
-        sleep 1
-    done
-    echo "$name was not ready within 120 s; see $log" >&2
-    exit 1
-}
+stack_build Silo Client.Api
 
 echo "Starting the silo (schema migrations run first)..."
-dotnet Silo/bin/Release/net10.0/Hotline.Silo.dll \
+stack_start "The silo" "$data/logs/silo.log" dotnet Silo/bin/Release/net10.0/Hotline.Silo.dll \
     --urls "$silo_url" \
     --ConnectionStrings:Hotline="$db" \
     --Hotline:Grains:SimulatedTrunkEnabled=true \
     --Hotline:Silo:DashboardRequiresSignIn=false \
-    >"$data/logs/silo.log" 2>&1 &
-pids+=($!)
-wait_ready "The silo" "$silo_url" "${pids[-1]}" "$data/logs/silo.log"
+    --Hotline:Telephony:SipPort="$sip_port" \
+    --Hotline:Telephony:RecordingsPath="$data/recordings"
+stack_wait_ready "The silo" "$silo_url"
 
 echo "Starting Client.Api..."
-(cd Client.Api && dotnet bin/Release/net10.0/Hotline.Client.Api.dll \
+stack_start "Client.Api" "$data/logs/api.log" env -C "$root/Client.Api" dotnet bin/Release/net10.0/Hotline.Client.Api.dll \
     --urls "$api_url" \
     --ConnectionStrings:Hotline="$db" \
     --Hotline:SimulatedTrunk:Enabled=true \
-    --Hotline:Demo:Seed=true) \
-    >"$data/logs/api.log" 2>&1 &
-pids+=($!)
-wait_ready "Client.Api" "$api_url" "${pids[-1]}" "$data/logs/api.log"
+    --Hotline:Demo:Seed=true \
+    --Hotline:RecordingsPath="$data/recordings"
+stack_wait_ready "Client.Api" "$api_url"
 
 cat <<MSG
 
@@ -90,6 +62,7 @@ cat <<MSG
 
   API            $api_url/api          (reference page: $api_url/api/docs, OpenAPI: $api_url/openapi/v1.json)
   Live events    $api_url/api/events?topics=calls,seats,queues
+  Phone line     sip:12345@127.0.0.1:$sip_port  (UDP/TCP; agents' phones register as sip:<job number>@127.0.0.1:$sip_port)
   Dashboard      $silo_url/dashboard/     (open on this machine only)
   PostgreSQL     127.0.0.1:$pg_port, database hotline (data in .data/pg)
   Logs           .data/logs/
@@ -101,6 +74,4 @@ cat <<MSG
   Try it:  see "Take a call in two minutes" in README.md.   Ctrl-C stops everything.
 
 MSG
-wait -n "${pids[@]}" || true
-echo "A hotline process stopped by itself; see .data/logs/." >&2
-exit 1
+stack_wait

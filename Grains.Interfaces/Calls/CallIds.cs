@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace Hotline.Calls;
 
-/// <summary>Call ids for calls that do not bring one from SIP: time-ordered, readable in logs, never reused.</summary>
+/// <summary>Call ids: time-ordered, readable in logs, never reused. SIP calls get one too: a SIP Call-ID is the peer's choice of string.</summary>
 public static class CallIds
 {
     /// <summary>For example <c>sim-20261123T093000-4f1c9a2b</c>.</summary>

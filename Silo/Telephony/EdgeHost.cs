@@ -18,6 +18,8 @@ public sealed record EdgeServices(
     SpeechSynthesis Speech,
     IvrLauncher Ivr,
     SipEdge Sip,
+    TimeSpan AnswerAfter,
+    string? OutboundGateway,
     ILogger Logger);
 
 /// <summary>
@@ -33,6 +35,7 @@ public sealed class EdgeHost(
     RecordingStore recordings,
     SpeechSynthesis speech,
     IvrLauncher ivr,
+    PromptAudio prompts,
     ILoggerFactory loggers) : IHostedService, ISipCallHandler
 {
     private readonly ILogger _logger = loggers.CreateLogger<EdgeHost>();
@@ -69,8 +72,8 @@ public sealed class EdgeHost(
             throw new ConfigurationException(
                 $"cannot listen for SIP on {settings.BindAddress}:{settings.SipPort}: {e.Message} (set {TelephonySettings.Section}:SipPort, or Enabled=false)");
         }
-        var prompts = new PromptAudio(Path.IsPathRooted(settings.PromptsPath) ? settings.PromptsPath : Path.Combine(AppContext.BaseDirectory, settings.PromptsPath));
-        _services = new EdgeServices(grains, registry, recordings, prompts, speech, ivr, Sip, _logger);
+        _services = new EdgeServices(grains, registry, recordings, prompts, speech, ivr, Sip,
+            TimeSpan.FromMilliseconds(settings.AnswerAfterMilliseconds), settings.OutboundGateway, _logger);
         _logger.LogInformation("Telephony edge listening for SIP on {EndPoint}; recordings in {Recordings}", Sip.LocalEndPoint, recordings.Root);
     }
 
@@ -83,7 +86,7 @@ public sealed class EdgeHost(
 
     public Task OnIncomingCallAsync(CallLeg leg)
     {
-        var call = new SipCall(_services!, leg, CallIds.New());
+        var call = new SipCall(_services!, leg, CallIds.New("sip", TimeProvider.System));
         _calls[call.CallId] = call;
         _logger.LogInformation("Call {CallId} arrives from {Caller} for {Dialled}", call.CallId, Mask(leg.FromUser), leg.ToUser);
         _ = Task.Run(async () =>

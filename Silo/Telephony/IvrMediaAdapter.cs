@@ -5,11 +5,9 @@ namespace Hotline.Silo.Telephony;
 
 /// <summary>The IVR's view of one SIP caller: prompts, digits and recordings on the caller leg's media stream.</summary>
 public sealed class IvrMediaAdapter(
-    string callId, MediaStream stream, PromptAudio prompts, RecordingStore recordings, SpeechSynthesis speech) : IIvrMedia
+    string callId, MediaStream stream, PromptAudio prompts, RecordingStore recordings, SpeechSynthesis speech,
+    Func<string, CancellationToken, Task<bool>> transfer) : IIvrMedia
 {
-    /// <summary>What the caller hears while waiting between announcements.</summary>
-    public const string WaitingMusic = "waiting_music";
-
     public Task<char?> PlayAsync(IReadOnlyList<PromptRef> prompts1, bool bargeIn, CancellationToken cancellationToken) =>
         stream.PlayAsync(prompts1.Select(prompts.Get).ToList(), bargeIn, cancellationToken);
 
@@ -31,7 +29,9 @@ public sealed class IvrMediaAdapter(
 
     public void Discard(IvrRecording recording) => File.Delete(recording.Path);
 
-    public void StartWaitingMusic(string language) => stream.PlayLoop(prompts.Get(new PromptRef(language, WaitingMusic)));
+    public void StartWaitingMusic(string language) => stream.PlayLoop(prompts.Waiting(language));
+
+    public Task<bool> TransferAsync(string number, CancellationToken cancellationToken) => transfer(number, cancellationToken);
 
     public async Task<char?> SpeakAsync(string text, string language, bool bargeIn, CancellationToken cancellationToken)
     {

@@ -26,6 +26,8 @@ public sealed class SipCall : ICallMedia
     private IDisposable? _bridge;
     private bool _ivrRunning;
     private bool _over;
+    /// <summary>The IVR put the caller through to an outside number: the hotline's part is over, the two stay connected.</summary>
+    private bool _handedOver;
 
     public SipCall(EdgeServices edge, CallLeg caller, string callId)
     {
@@ -43,6 +45,12 @@ public sealed class SipCall : ICallMedia
     {
         try
         {
+            if (_edge.AnswerAfter > TimeSpan.Zero)
+            {
+                await _caller.RingAsync();
+                await Task.WhenAny(Task.Delay(_edge.AnswerAfter), _caller.Ended);
+                if (_caller.Ended.IsCompleted) return; // CANCEL while ringing: 487 is the SIP layer's answer
+            }
             await _caller.AnswerAsync();
         }
         catch (SipCallFailedException e)
@@ -59,8 +67,8 @@ public sealed class SipCall : ICallMedia
         {
             _ivrRunning = true;
             await _grain.BeginIvrAsync(new CallStart(CallChannel.Sip, _caller.FromUser, _caller.ToUser, null, null, 0));
-            var media = new IvrMediaAdapter(CallId, _caller.Media, _edge.Prompts, _edge.Recordings, _edge.Speech);
-            await _edge.Ivr.RunAsync(this, media, _ivr.Token);
+            var media = new IvrMediaAdapter(CallId, _caller.Media, _edge.Prompts, _edge.Recordings, _edge.Speech, TransferOutAsync);
+            await _edge.Ivr.RunAsync(CallId, _caller.FromUser, media, _ivr.Token);
         }
         catch (OperationCanceledException) when (_ivr.IsCancellationRequested)
         {
@@ -123,7 +131,7 @@ public sealed class SipCall : ICallMedia
             {
                 _bridge?.Dispose();
                 _bridge = null;
-                _caller.Media.PlayLoop(_edge.Prompts.Get(new PromptRef("zh", IvrMediaAdapter.WaitingMusic)));
+                _caller.Media.PlayLoop(_edge.Prompts.Waiting("zh"));
             }
             else if (_agent is not null)
             {
@@ -138,16 +146,55 @@ public sealed class SipCall : ICallMedia
         // The first time, the IVR's queue step is already announcing position and playing music.
         if (_ivrRunning) return Task.CompletedTask;
         var released = ReleaseAgent();
-        _caller.Media.PlayLoop(_edge.Prompts.Get(new PromptRef("zh", IvrMediaAdapter.WaitingMusic)));
+        _caller.Media.PlayLoop(_edge.Prompts.Waiting("zh"));
         return released;
     }
 
     public async Task HangupAsync()
     {
-        lock (_gate) _over = true;
+        lock (_gate)
+        {
+            if (_handedOver)
+            {
+                _ivr.Cancel();
+                return;
+            }
+            _over = true;
+        }
         _ivr.Cancel();
         await ReleaseAgent();
         await _caller.HangupAsync();
+    }
+
+    /// <summary>The IVR's transfer to a department's or any outside number, through the outbound gateway.</summary>
+    private async Task<bool> TransferOutAsync(string number, CancellationToken cancellationToken)
+    {
+        if (_edge.OutboundGateway is null || number.Length is 0 or > 32 || !number.All(c => char.IsAsciiDigit(c) || c is '+' or '*' or '#'))
+            return false;
+        CallLeg leg;
+        try
+        {
+            leg = await _edge.Sip.DialAsync(new Uri($"sip:{Uri.EscapeDataString(number)}@{_edge.OutboundGateway}"), _caller.FromUser, null, cancellationToken);
+        }
+        catch (SipCallFailedException e)
+        {
+            _logger.LogInformation("Call {CallId} could not be put through to the outside number: {Status}", CallId, e.Status);
+            return false;
+        }
+        lock (_gate)
+        {
+            _agent = leg;
+            _agentJobNo = null;
+            _handedOver = true;
+            Bridge();
+        }
+        _ = Task.Run(async () =>
+        {
+            await leg.Ended;
+            await leg.Media.DisposeAsync();
+            await _caller.HangupAsync();
+        });
+        return true;
     }
 
     // ---- what the phones do ----------------------------------------------------------------------------

@@ -9,8 +9,18 @@ public static class TelephonyHosting
     public static TelephonySettings AddHotlineTelephony(this WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetValidated<TelephonySettings>(TelephonySettings.Section);
+        var ivr = builder.Configuration.GetValidated<IvrOptions>(IvrOptions.Section);
+        // Prompts travel with the silo: a relative folder is under its executable, not wherever it was started from.
+        var promptsPath = Path.IsPathRooted(ivr.PromptsPath) ? ivr.PromptsPath : Path.Combine(AppContext.BaseDirectory, ivr.PromptsPath);
+        if (!Directory.Exists(promptsPath))
+            throw new ConfigurationException($"invalid setting {IvrOptions.Section}:PromptsPath: the prompt folder '{promptsPath}' does not exist");
         var services = builder.Services;
         services.AddSingleton(settings);
+        services.AddOptions<IvrOptions>().Bind(builder.Configuration.GetSection(IvrOptions.Section));
+        services.AddSingleton<IPromptCatalog>(new FolderPromptCatalog(promptsPath));
+        services.AddSingleton(new PromptAudio(promptsPath));
+        services.AddSingleton<IvrInterpreter>();
+        services.AddSingleton<IIvrServices, GrainIvrServices>();
         services.AddSingleton<RecordingStore>();
         services.AddSingleton<IRecordingStore>(sp => sp.GetRequiredService<RecordingStore>());
         services.AddSingleton<SpeechSynthesis>();

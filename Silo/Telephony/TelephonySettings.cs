@@ -19,12 +19,15 @@ public sealed class TelephonySettings : IValidatableObject
     [Range(1025, 65535)] public int RtpPortMax { get; set; } = 29999;
     /// <summary>Where recordings are written; the API host must see the same folder to play them back.</summary>
     [Required] public string RecordingsPath { get; set; } = "recordings";
-    /// <summary>The IVR's prompt folder (<c>zh/</c>, <c>en/</c>); relative paths are under the silo's executable.</summary>
-    [Required] public string PromptsPath { get; set; } = "prompts";
     /// <summary>Networks whose phones may REGISTER as a seat (there is no SIP digest authentication yet).</summary>
     public List<string> RegisterFrom { get; set; } = ["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
     /// <summary>Longest registration granted to a phone, in seconds.</summary>
     [Range(30, 86400)] public int MaxRegistrationSeconds { get; set; } = 3600;
+    /// <summary>How long a new call rings (the caller hears ringback) before the IVR answers it.</summary>
+    [Range(0, 30000)] public int AnswerAfterMilliseconds { get; set; } = 300;
+    /// <summary>The PSTN gateway or SIP trunk (host:port) that outside numbers are dialled through (a department's
+    /// number for the IVR's transfer). Unset: transfers to outside numbers fail and the flow takes its failure branch.</summary>
+    public string? OutboundGateway { get; set; }
     /// <summary>The number shown as the caller when the hotline dials out (callbacks, return visits).</summary>
     [Required] public string HotlineNumber { get; set; } = "12345";
 

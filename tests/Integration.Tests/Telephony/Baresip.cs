@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Hotline.Tests.Telephony;
+
+/// <summary>
+/// An agent's softphone: the real baresip (Debian's baresip-core, installed by ./test.sh), registered with the
+/// hotline's edge as the seat's job number, answering every call at once and sending a 440 Hz tone as the
+/// agent's voice.
+/// </summary>
+public sealed class Baresip : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly DirectoryInfo _folder;
+    private readonly StringBuilder _output = new();
+
+    private Baresip(Process process, DirectoryInfo folder)
+    {
+        _process = process;
+        _folder = folder;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static async Task<Baresip> StartAsync(string jobNo, int hotlineSipPort)
+    {
+        var folder = Directory.CreateTempSubdirectory("hotline-baresip-");
+        var tone = Path.Combine(folder.FullName, "voice.wav");
+        using (var sox = Process.Start(new ProcessStartInfo("sox", ["-n", "-r", "8000", "-c", "1", "-b", "16", tone, "synth", "600", "sine", "440", "vol", "0.3"])
+        { RedirectStandardError = true })!)
+        {
+            await sox.WaitForExitAsync();
+            if (sox.ExitCode != 0) throw new InvalidOperationException($"sox could not make the agent's tone: {await sox.StandardError.ReadToEndAsync()}");
+        }
+        var phonePort = HotlineProcess.FreePort();
+        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "config"), $"""
+            poll_method epoll
+            sip_listen 127.0.0.1:{phonePort}
+            net_interface 127.0.0.1
+            audio_player alsa,null
+            audio_alert alsa,null
+            audio_source aufile,{tone}
+            module_path /usr/lib/baresip/modules
+            module g711.so
+            module aufile.so
+            module alsa.so
+            module_app menu.so
+
+            """);
+        // regint: the phone registers with the hotline (the domain of its address of record) and refreshes it.
+        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "accounts"),
+            $"<sip:{jobNo}@127.0.0.1:{hotlineSipPort}>;regint=300;answermode=auto;audio_codecs=PCMU/8000/1,PCMA/8000/1;ptime=20\n");
+        var info = new ProcessStartInfo("baresip", ["-f", folder.FullName])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        return new Baresip(Process.Start(info) ?? throw new InvalidOperationException("could not start baresip"), folder);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _folder.Delete(recursive: true);
+    }
+}

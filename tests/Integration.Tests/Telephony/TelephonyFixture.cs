@@ -1,0 +1,53 @@
+namespace Hotline.Tests.Telephony;
+
+/// <summary>
+/// One hotline for the telephony tests, as ./run.sh starts it: a silo with its SIP edge on a free port, Client.Api
+/// with the demo data (queues, categories, the default IVR), on a fresh database; recordings in a scratch folder.
+/// </summary>
+public sealed class TelephonyFixture : IAsyncLifetime
+{
+    private TestDatabase? _db;
+    private HotlineProcess? _silo;
+    private HotlineProcess? _api;
+    private ClusterClient? _client;
+
+    public TestDatabase Db => _db!;
+    public IClusterClient Grains => _client!.Client;
+    public HotlineProcess Silo => _silo!;
+    public int SipPort { get; private set; }
+    public const string DemoPassword = "sip-tests-pw-1";
+    public string SipTarget => $"127.0.0.1:{SipPort}";
+    public string Recordings { get; } = Directory.CreateTempSubdirectory("hotline-recordings-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync("sip");
+        SipPort = HotlineProcess.FreePort();
+        _silo = HotlineProcess.StartSilo(_db.ConnectionString, HotlineProcess.FreePort(), HotlineProcess.FreePort(), HotlineProcess.FreePort(),
+            $"--Hotline:Telephony:SipPort={SipPort}",
+            $"--Hotline:Telephony:RecordingsPath={Recordings}",
+            "--Hotline:Grains:HeartbeatSeconds=10");
+        await _silo.WaitReadyAsync();
+        // The API reads the demo password only from its environment, which it inherits from this process.
+        Environment.SetEnvironmentVariable("HOTLINE_DEMO_PASSWORD", DemoPassword);
+        _api = HotlineProcess.StartApi(_db.ConnectionString, HotlineProcess.FreePort(),
+            "--Hotline:Demo:Seed=true", $"--Hotline:RecordingsPath={Recordings}");
+        await _api.WaitReadyAsync();
+        _client = await ClusterClient.ConnectAsync(_db.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_client is not null) await _client.DisposeAsync();
+        if (_api is not null) await _api.DisposeAsync();
+        if (_silo is not null) await _silo.DisposeAsync();
+        if (_db is not null) await _db.DisposeAsync();
+        Directory.Delete(Recordings, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TelephonyCollection : ICollectionFixture<TelephonyFixture>
+{
+    public const string Name = "telephony";
+}
