@@ -14,7 +14,11 @@ public sealed class IvrOptions : IValidatableObject
     /// default; outside them, and on holidays and weekends that are not moved working days, the flow's time switch
     /// takes the night branch (夜服).
     /// </summary>
-    public List<string> ServiceHours { get; set; } = ["08:00-20:00"];
+    /// <remarks>Empty means <see cref="DefaultServiceHours"/>: a default inside the list would be kept by the
+    /// configuration binder, which appends the configured periods to it.</remarks>
+    public List<string> ServiceHours { get; set; } = [];
+
+    public static readonly IReadOnlyList<string> DefaultServiceHours = ["08:00-20:00"];
 
     /// <summary>Whether agents also answer on days off (weekends, holidays); then only the hours count.</summary>
     public bool ServiceOnDaysOff { get; set; }
@@ -28,7 +32,7 @@ public sealed class IvrOptions : IValidatableObject
     /// <summary>Who the IVR acts as in a work order's history.</summary>
     public string ActorJobNo { get; set; } = "ivr";
 
-    public WorkingHours ParseServiceHours() => new(ServiceHours.Select(ParsePeriod).ToList());
+    public WorkingHours ParseServiceHours() => new((ServiceHours.Count == 0 ? DefaultServiceHours : ServiceHours).Select(ParsePeriod).ToList());
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

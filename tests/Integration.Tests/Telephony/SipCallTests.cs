@@ -17,14 +17,12 @@ public sealed class SipCallTests(TelephonyFixture hotline)
         var result = await Sipp.RunAsync(hotline.SipTarget, scenario);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var callId = await hotline.Db.ScalarAsync<string>(
-            "SELECT call_id FROM call_records WHERE channel = 'sip' AND caller_number = '13800138000' AND arrived_at >= $1 ORDER BY arrived_at LIMIT 1", started);
-        Assert.NotNull(callId);
+        var callId = await hotline.SipCallSinceAsync(started);
         await Eventually.HoldsAsync(async () => await hotline.Db.ScalarAsync<string>(
-            "SELECT state FROM call_records WHERE call_id = $1", callId!) == "ended", "the call is recorded as ended");
+            "SELECT state FROM call_records WHERE call_id = $1", callId) == "ended", "the call is recorded as ended");
         await Eventually.HoldsAsync(async () => await hotline.Db.ScalarAsync<string>(
-            "SELECT path FROM recordings WHERE call_id = $1 AND kind = 'call'", callId!) is not null, "the call's recording is listed");
-        var path = await hotline.Db.ScalarAsync<string>("SELECT path FROM recordings WHERE call_id = $1 AND kind = 'call'", callId!);
+            "SELECT path FROM recordings WHERE call_id = $1 AND kind = 'call'", callId) is not null, "the call's recording is listed");
+        var path = await hotline.Db.ScalarAsync<string>("SELECT path FROM recordings WHERE call_id = $1 AND kind = 'call'", callId);
         var peaks = CallRecordingFile.ChannelPeaks(Path.Combine(hotline.Recordings, path!));
         Assert.Equal(2, peaks.Length);
         Assert.True(peaks[1] > 1000, $"the welcome is on the hotline's channel (peak {peaks[1]})");

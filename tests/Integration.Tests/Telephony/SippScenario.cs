@@ -12,6 +12,10 @@ public sealed class SippScenario
     private const string PcapFolder = "/usr/share/sip-tester";
     private readonly StringBuilder _steps = new();
     private int _infoSequence;
+    private bool _hotlineHangsUp;
+
+    /// <summary>The payload type offered for telephone-event: 101 for sipp's pcaps, 96 for its <c>play_dtmf</c>.</summary>
+    public int TelephoneEventPayloadType { get; init; } = 101;
 
     /// <summary>Seconds of speech in sipp's g711a.pcap.</summary>
     public static readonly TimeSpan SpeechLength = TimeSpan.FromSeconds(7.05);
@@ -43,7 +47,7 @@ public sealed class SippScenario
             _steps.AppendLine($"""
                   <send>
                     <![CDATA[
-                      INFO [next_url] SIP/2.0
+                      INFO sip:12345@[remote_ip]:[remote_port] SIP/2.0
                       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
                       From: "caller" <sip:[service]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
                       To: <sip:12345@[remote_ip]:[remote_port]>[peer_tag_param]
@@ -64,6 +68,20 @@ public sealed class SippScenario
         return this;
     }
 
+    /// <summary>Keys digits with sipp's own RTP stream (<c>play_dtmf</c>: payload type 96, after a lead-in of type 97).</summary>
+    public SippScenario PlayDtmf(string digits)
+    {
+        _steps.AppendLine($"""  <nop><action><exec play_dtmf="{digits}"/></action></nop>""");
+        return Pause(TimeSpan.FromMilliseconds(400 * digits.Length + 600));
+    }
+
+    /// <summary>The hotline ends the call (the IVR's goodbye): wait for its BYE and answer it, instead of sending ours.</summary>
+    public SippScenario HotlineHangsUp()
+    {
+        _hotlineHangsUp = true;
+        return this;
+    }
+
     /// <summary>Plays sipp's A-law speech (7 s) to the hotline, and waits until it is sent.</summary>
     public SippScenario Speak()
     {
@@ -74,7 +92,7 @@ public sealed class SippScenario
     /// <summary>The whole scenario: INVITE (A-law and telephone-event 101 offered), answer, the steps, BYE.</summary>
     public string ToXml(string name)
     {
-        const string invite = """
+        var invite = $$"""
             <send retrans="500">
               <![CDATA[
                 INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
@@ -93,10 +111,10 @@ public sealed class SippScenario
                 s=-
                 c=IN IP[media_ip_type] [media_ip]
                 t=0 0
-                m=audio [media_port] RTP/AVP 8 101
+                m=audio [media_port] RTP/AVP 8 {{TelephoneEventPayloadType}}
                 a=rtpmap:8 PCMA/8000
-                a=rtpmap:101 telephone-event/8000
-                a=fmtp:101 0-15
+                a=rtpmap:{{TelephoneEventPayloadType}} telephone-event/8000
+                a=fmtp:{{TelephoneEventPayloadType}} 0-15
                 a=ptime:20
               ]]>
             </send>
@@ -118,7 +136,7 @@ public sealed class SippScenario
               ]]>
             </send>
             """;
-        const string bye = """
+        const string ourBye = """
             <send retrans="500">
               <![CDATA[
                 BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
@@ -134,6 +152,21 @@ public sealed class SippScenario
             </send>
             <recv response="200" crlf="true"/>
             """;
+        const string theirBye = """
+            <recv request="BYE" timeout="90000"/>
+            <send>
+              <![CDATA[
+                SIP/2.0 200 OK
+                [last_Via:]
+                [last_From:]
+                [last_To:]
+                [last_Call-ID:]
+                [last_CSeq:]
+                Content-Length: 0
+              ]]>
+            </send>
+            """;
+        var bye = _hotlineHangsUp ? theirBye : ourBye;
         return $"""
             <?xml version="1.0" encoding="UTF-8"?>
             <!DOCTYPE scenario SYSTEM "sipp.dtd">

@@ -26,7 +26,9 @@ public sealed class TelephonyFixture : IAsyncLifetime
         _silo = HotlineProcess.StartSilo(_db.ConnectionString, HotlineProcess.FreePort(), HotlineProcess.FreePort(), HotlineProcess.FreePort(),
             $"--Hotline:Telephony:SipPort={SipPort}",
             $"--Hotline:Telephony:RecordingsPath={Recordings}",
-            "--Hotline:Grains:HeartbeatSeconds=10");
+            "--Hotline:Grains:HeartbeatSeconds=10",
+            // Agents answer round the clock here, so "1 for an agent" does not depend on when the suite runs.
+            "--Hotline:Ivr:ServiceHours:0=00:00-23:59", "--Hotline:Ivr:ServiceOnDaysOff=true");
         await _silo.WaitReadyAsync();
         // The API reads the demo password only from its environment, which it inherits from this process.
         Environment.SetEnvironmentVariable("HOTLINE_DEMO_PASSWORD", DemoPassword);
@@ -34,6 +36,28 @@ public sealed class TelephonyFixture : IAsyncLifetime
             "--Hotline:Demo:Seed=true", $"--Hotline:RecordingsPath={Recordings}");
         await _api.WaitReadyAsync();
         _client = await ClusterClient.ConnectAsync(_db.ConnectionString);
+    }
+
+    public HotlineProcess Api => _api!;
+
+    /// <summary>The end of the silo's log, for the message of a failed test.</summary>
+    public string SiloLogTail(int characters = 6000)
+    {
+        var log = Silo.Output;
+        return log.Length > characters ? log[^characters..] : log;
+    }
+
+    /// <summary>The live call events, as supervisor 9001 sees them.</summary>
+    public Task<EventTap> TapEventsAsync() => EventTap.StartAsync(Api.Url, "9001", DemoPassword);
+
+    /// <summary>The id of the SIP call that arrived first since <paramref name="since"/> (waits for its record).</summary>
+    public async Task<string> SipCallSinceAsync(DateTimeOffset since)
+    {
+        string? callId = null;
+        await Eventually.HoldsAsync(async () => (callId = await Db.ScalarAsync<string>(
+            "SELECT call_id FROM call_records WHERE channel = 'sip' AND arrived_at >= $1 ORDER BY arrived_at LIMIT 1", since)) is not null,
+            "the SIP call is recorded");
+        return callId!;
     }
 
     public async Task DisposeAsync()
