@@ -17,6 +17,7 @@ app.MapTicketsApi();
 app.MapDepartmentsApi();
 app.MapCatalogueApi();
 app.MapCalendarApi();
+app.MapIvrApi();
 app.MapPublicTicketsApi();
 app.MapRecordingsApi();
 app.MapEventsApi();

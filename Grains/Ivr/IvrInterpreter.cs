@@ -11,6 +11,10 @@ namespace Hotline.Ivr;
 /// class: the telephony host calls <see cref="RunAsync"/> once per call after <see cref="ICallGrain.BeginIvrAsync"/>,
 /// with a token it cancels when the caller hangs up or the call leaves the IVR (bridged to an agent). All waiting
 /// is the media's (prompt playback, digit timeouts), so tests drive it with a scripted media in milliseconds.
+/// <see cref="RunAsync"/> does not throw for the caller's hang-up or a failing service: it returns an
+/// <see cref="IvrOutcome"/>. The IVR itself ends the call grain for self-service, voicemail, transfers out and
+/// failures; on <see cref="IvrOutcomeKind.CallerHungUp"/> the host reports the hang-up
+/// (<c>ICallGrain.HangupAsync(CallParty.Caller)</c>) as for any call.
 /// </summary>
 public sealed class IvrInterpreter(IPromptCatalog? prompts = null, ILogger<IvrInterpreter>? logger = null)
 {
@@ -79,6 +83,13 @@ public sealed class IvrInterpreter(IPromptCatalog? prompts = null, ILogger<IvrIn
                 Log.LogError("IVR flow {Version} looped for call {CallId} at {NodeId}", version.Number, call.CallId, _node);
                 return await EndAsync(CallState.Failed, "ivr_loop", IvrOutcomeKind.Failed);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A service failed where the flow has no branch for it: end the call on record rather than leave it in the IVR.
+                Log.LogError(e, "IVR flow {Version} failed for call {CallId} at {NodeId}", version.Number, call.CallId, _node);
+                if (_recording is not null) media.Discard(_recording);
+                return await EndAfterErrorAsync();
+            }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 if (_recording is not null) media.Discard(_recording);
@@ -87,6 +98,23 @@ public sealed class IvrInterpreter(IPromptCatalog? prompts = null, ILogger<IvrIn
                     ? new IvrOutcome(IvrOutcomeKind.Queued, "left_queue", _node, _ticketNumber)
                     : new IvrOutcome(IvrOutcomeKind.CallerHungUp, "caller_hangup_ivr", _node, _ticketNumber);
             }
+        }
+
+        private async Task<IvrOutcome> EndAfterErrorAsync()
+        {
+            try
+            {
+                if (!ct.IsCancellationRequested) await services.EndCallAsync(call.CallId, CallState.Failed, "ivr_error", ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.LogError(e, "Call {CallId} could not be ended after an IVR error; the host hangs it up", call.CallId);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The caller hung up meanwhile; the host records that.
+            }
+            return new IvrOutcome(IvrOutcomeKind.Failed, "ivr_error", _node, _ticketNumber);
         }
 
         private Task<Step> ExecuteAsync(IvrNode node) => node switch
@@ -373,7 +401,15 @@ public sealed class IvrInterpreter(IPromptCatalog? prompts = null, ILogger<IvrIn
                 var key = await AskAsync(node.Prompts, 1, timeout, timeout, "");
                 if (key.Length == 1 && key[0] is >= '1' and <= '9' && key[0] - '0' <= node.Choices)
                 {
-                    await services.RecordPollAnswerAsync(node.PollId, call.CallId, key[0] - '0', ct);
+                    try
+                    {
+                        await services.RecordPollAnswerAsync(node.PollId, call.CallId, key[0] - '0', ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // One lost answer must not cost the caller the rest of the call.
+                        Log.LogWarning(e, "Call {CallId} could not record its answer to poll {PollId}", call.CallId, node.PollId);
+                    }
                     await PlayAsync([node.ThanksPrompt], bargeIn: false);
                     return Step.Go(node.Next);
                 }

@@ -84,7 +84,7 @@ public enum IvrOutcomeKind
     Transferred,
     /// <summary>The caller hung up in the IVR.</summary>
     CallerHungUp,
-    /// <summary>The flow could not go on (a dangling node in an old version, a loop, a service failure).</summary>
+    /// <summary>The flow could not go on (a dangling node, a loop, a service failure with no branch for it); the call was ended as failed.</summary>
     Failed,
 }
 

@@ -26,6 +26,7 @@ internal sealed class FakeIvrServices : IIvrServices
     public List<(CallState Final, string Reason)> Ended { get; } = [];
     public List<string> Nodes { get; } = [];
     public Exception? CreateFails { get; set; }
+    public Exception? EnqueueFails { get; set; }
 
     /// <summary>Adds an order as if filed from <paramref name="filedFrom"/>; returns its valid number.</summary>
     public string AddTicket(IvrTicketProgress progress, string filedFrom, string? reply = null)
@@ -51,6 +52,7 @@ internal sealed class FakeIvrServices : IIvrServices
 
     public Task<QueuePosition> EnqueueAsync(string callId, string? queueId, int priority, CancellationToken cancellationToken)
     {
+        if (EnqueueFails is not null) throw EnqueueFails;
         Enqueued.Add((queueId, priority));
         return Task.FromResult(EnqueueResult);
     }

@@ -363,4 +363,16 @@ public sealed class IvrInterpreterTests
         Assert.Equal((IvrOutcomeKind.Transferred, "ivr_transfer"), (outcome.Kind, outcome.Reason));
         Assert.Equal([(CallState.Ended, "ivr_transfer")], _services.Ended);
     }
+
+    [Fact]
+    public async Task A_service_failure_with_no_branch_ends_the_call_as_failed_instead_of_throwing()
+    {
+        _services.EnqueueFails = new DomainException("queue.not_found", "no queue", status: 404);
+        _caller.Press("1");
+
+        var outcome = await RunAsync();
+
+        Assert.Equal((IvrOutcomeKind.Failed, "ivr_error", "to_agent"), (outcome.Kind, outcome.Reason, outcome.LastNodeId));
+        Assert.Equal([(CallState.Failed, "ivr_error")], _services.Ended);
+    }
 }
