@@ -342,9 +342,10 @@ public sealed partial class CallLeg
                     {
                         _edge.RespondLocked(early, 487, "Request Terminated", prepared: DialogResponse(early, 487, "Request Terminated"));
                     }
-                    _edge.RespondLocked(st, 200, "OK", prepared: DialogResponse(st, 200, "OK"));
                 }
+                // Ended before the 200 leaves: whoever sees the 200 sees the leg gone.
                 End("bye");
+                _edge.Respond(st, 200, "OK", prepared: DialogResponse(st, 200, "OK"));
                 break;
             case "INVITE":
                 OnReinvite(st);

@@ -70,6 +70,13 @@ public sealed class SippEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sipp_over_tcp_gets_its_responses_on_the_same_connection()
+    {
+        var r = await Sipp.RunAsync(_edge.LocalEndPoint, "uac", "service", 3, 10, TimeSpan.FromSeconds(15), "-t", "t1", "-d", "200");
+        AssertAllSucceeded(r, 3);
+    }
+
+    [Fact]
     public async Task Sipp_cancel_before_answer_gets_200_and_487_and_the_leg_ends_cancelled()
     {
         var r = await Sipp.RunAsync(_edge.LocalEndPoint, SippScenarios.Cancel, "ring", 1, 1, TimeSpan.FromSeconds(10));

@@ -326,4 +326,66 @@ public sealed class SipEdgeTests : IAsyncLifetime
         var r = await _peer.ReceiveAsync(m => m.StatusCode >= 200);
         Assert.Equal(488, r.StatusCode);
     }
+
+    [Fact]
+    public async Task Record_route_is_echoed_in_18x_and_2xx_and_our_bye_goes_through_the_route_set()
+    {
+        using var proxy = new SipTestPeer(_edge.LocalEndPoint);
+        var invite = _peer.Invite("c11", "z9hG4bK-c11").Replace("Max-Forwards: 70", $"Record-Route: <sip:127.0.0.1:{proxy.Port};lr>\nMax-Forwards: 70");
+        _peer.Send(invite);
+        await _peer.ReceiveAsync();
+        var leg = await _handler.NextLegAsync();
+        await leg.RingAsync();
+        Assert.Equal($"<sip:127.0.0.1:{proxy.Port};lr>", (await _peer.ReceiveAsync()).Get("Record-Route"));
+        await leg.AnswerAsync();
+        var ok = await _peer.ReceiveAsync(m => Is(m, 200));
+        Assert.Equal($"<sip:127.0.0.1:{proxy.Port};lr>", ok.Get("Record-Route"));
+        await SendAndWaitHandledAsync(_peer.InDialog("ACK", "c11", ok.ToTag!, "z9hG4bK-ack11", 1));
+
+        await leg.HangupAsync();
+        var bye = await proxy.ReceiveAsync();
+        Assert.Equal("BYE", bye.Method);
+        Assert.Equal($"sip:sipp@127.0.0.1:{_peer.Port}", bye.RequestUri);
+        Assert.Equal($"<sip:127.0.0.1:{proxy.Port};lr>", bye.Get("Route"));
+        Assert.Contains($"{_edge.LocalEndPoint.Address}:{_edge.LocalEndPoint.Port}", bye.TopVia);
+    }
+
+    [Fact]
+    public async Task Our_hold_sends_a_sendonly_reinvite_acks_its_200_and_stops_sending()
+    {
+        var (leg, ok) = await AnsweredCallAsync("c12");
+        await SendAndWaitHandledAsync(_peer.InDialog("ACK", "c12", ok.ToTag!, "z9hG4bK-ack12", 1));
+        var hold = leg.HoldAsync(true);
+        var reinvite = await _peer.ReceiveAsync(m => m.IsRequest);
+        Assert.Equal("INVITE", reinvite.Method);
+        Assert.Contains("a=sendonly", reinvite.BodyText);
+        Assert.Equal(OriginVersion(ok.BodyText) + 1, OriginVersion(reinvite.BodyText));
+        var answer = SipMessage.Response(200, "OK");
+        foreach (var h in new[] { "Via", "From", "To", "Call-ID", "CSeq" })
+        {
+            answer.Add(h, reinvite.Get(h)!);
+        }
+        answer.Add("Content-Type", "application/sdp");
+        answer.Body = Encoding.UTF8.GetBytes(SipSamples.Crlf(SipTestPeer.SippSdp + "a=recvonly\n"));
+        _peer.Send(answer.ToString());
+        var ack = await _peer.ReceiveAsync(m => m.IsRequest);
+        Assert.Equal("ACK", ack.Method);
+        Assert.Equal(reinvite.CSeq.Number, ack.CSeq.Number);
+        await hold.WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.False(((FakeLegMedia)leg.LegMedia).Sending);
+    }
+
+    [Fact]
+    public async Task Stats_count_invites_answers_and_active_dialogs()
+    {
+        var (_, ok) = await AnsweredCallAsync("c13");
+        var stats = _edge.GetStats();
+        Assert.Equal(1, stats.InvitesReceived);
+        Assert.Equal(1, stats.CallsAnswered);
+        Assert.Equal(1, stats.ActiveDialogs);
+        Assert.True(stats.ActiveTransactions >= 1);
+        _peer.Send(_peer.InDialog("BYE", "c13", ok.ToTag!, "z9hG4bK-bye13", 2));
+        await _peer.ReceiveAsync(m => Is(m, 200) && m.CSeq.Method == "BYE");
+        Assert.Equal(0, _edge.GetStats().ActiveDialogs);
+    }
 }
