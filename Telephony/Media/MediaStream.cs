@@ -364,7 +364,7 @@ public sealed partial class MediaStream : IAsyncDisposable
         {
             await Task.Run(StopCallRecording).ConfigureAwait(false);
         }
-        _closing.Dispose();
+        // _closing is left undisposed: a late PlayAsync or RecordAsync may still read its token (it holds no timer).
     }
 
     // ---- sources and taps (bridge, conference) ----
