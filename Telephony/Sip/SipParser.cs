@@ -8,7 +8,7 @@ namespace Hotline.Telephony.Sip;
 /// <see cref="Error"/> is set. When a request is bad but carries the headers a response needs
 /// (Via, From, To, Call-ID, CSeq), <see cref="Answerable"/> holds them so the edge can say 400.
 /// </summary>
-public sealed record SipParseResult(SipMessage? Message, string? Error, SipMessage? Answerable)
+internal sealed record SipParseResult(SipMessage? Message, string? Error, SipMessage? Answerable)
 {
     public bool Success => Message is not null;
 
@@ -18,7 +18,7 @@ public sealed record SipParseResult(SipMessage? Message, string? Error, SipMessa
 }
 
 /// <summary>Parses SIP messages. Never throws on bad input: every failure is a <see cref="SipParseResult"/>.</summary>
-public static class SipParser
+internal static class SipParser
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
