@@ -181,4 +181,23 @@ public sealed class BaresipEndToEndTests : IAsyncLifetime
         Assert.Equal("hangup", (await leg.Ended.WaitAsync(TimeSpan.FromSeconds(5))).Reason);
         Assert.Equal(0, _edge.GetStats().CallsFailed);
     }
+
+    [Fact]
+    public async Task Baresip_transfer_sends_refer_that_the_host_accepts_and_baresip_then_hangs_up()
+    {
+        var leg = await _edge.DialAsync(new Uri($"sip:agent1@127.0.0.1:{_sipPort}"), "12345", null, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(10));
+        var asked = new TaskCompletionSource<TransferRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        leg.TransferRequested = t =>
+        {
+            asked.TrySetResult(t);
+            return Task.FromResult(true);
+        };
+        await CommandAsync("transfer", "sip:1002@127.0.0.1:5999");
+        var request = await asked.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("sip:1002@127.0.0.1:5999", request.Target.OriginalString);
+        Assert.Null(request.ReplacesCallId);
+        // After our NOTIFY "200 OK" the transferor is done with us.
+        Assert.Equal("bye", (await leg.Ended.WaitAsync(TimeSpan.FromSeconds(5))).Reason);
+    }
 }

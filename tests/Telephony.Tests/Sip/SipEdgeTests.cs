@@ -388,4 +388,28 @@ public sealed class SipEdgeTests : IAsyncLifetime
         await _peer.ReceiveAsync(m => Is(m, 200) && m.CSeq.Method == "BYE");
         Assert.Equal(0, _edge.GetStats().ActiveDialogs);
     }
+
+    [Fact]
+    public async Task Refer_the_host_declines_ends_with_a_603_sipfrag_and_the_call_goes_on()
+    {
+        var (leg, ok) = await AnsweredCallAsync("c14");
+        _peer.Send(_peer.InDialog("ACK", "c14", ok.ToTag!, "z9hG4bK-ack14", 1));
+        leg.TransferRequested = _ => Task.FromResult(false);
+        _peer.Send(_peer.InDialog("REFER", "c14", ok.ToTag!, "z9hG4bK-ref14", 2, extraHeaders: "\nRefer-To: <sip:1002@127.0.0.1:5080>"));
+        Assert.Equal(202, (await _peer.ReceiveAsync()).StatusCode);
+        var n1 = await _peer.ReceiveAsync(m => m.IsRequest);
+        _peer.Send(Reply(n1, 200));
+        var n2 = await _peer.ReceiveAsync(m => m.IsRequest);
+        Assert.StartsWith("SIP/2.0 603", n2.BodyText);
+        _peer.Send(Reply(n2, 200));
+        Assert.Equal(CallLegState.Established, leg.State);
+    }
+
+    [Fact]
+    public async Task Refer_without_refer_to_is_a_bad_request()
+    {
+        var (_, ok) = await AnsweredCallAsync("c15");
+        _peer.Send(_peer.InDialog("REFER", "c15", ok.ToTag!, "z9hG4bK-ref15", 2));
+        Assert.Equal(400, (await _peer.ReceiveAsync(m => !m.IsRequest && m.CSeq.Method == "REFER")).StatusCode);
+    }
 }
