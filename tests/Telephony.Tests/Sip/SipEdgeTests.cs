@@ -412,4 +412,34 @@ public sealed class SipEdgeTests : IAsyncLifetime
         _peer.Send(_peer.InDialog("REFER", "c15", ok.ToTag!, "z9hG4bK-ref15", 2));
         Assert.Equal(400, (await _peer.ReceiveAsync(m => !m.IsRequest && m.CSeq.Method == "REFER")).StatusCode);
     }
+
+    [Fact]
+    public async Task Invite_without_sdp_gets_our_offer_in_the_200_and_media_starts_with_the_answer_in_the_ack()
+    {
+        var invite = _peer.Invite("c16", "z9hG4bK-c16", sdp: "").Replace("Content-Type: application/sdp\n", "");
+        _peer.Send(invite);
+        await _peer.ReceiveAsync();
+        var leg = await _handler.NextLegAsync();
+        await leg.AnswerAsync();
+        var ok = await _peer.ReceiveAsync(m => Is(m, 200));
+        Assert.Contains("RTP/AVP 0 8 101", ok.BodyText);
+        var media = (FakeLegMedia)leg.LegMedia;
+        Assert.Null(media.Format);
+        var answer = SipTestPeer.SippSdp.Replace("RTP/AVP 0 101", "RTP/AVP 8").Replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000");
+        await SendAndWaitHandledAsync(_peer.InDialog("ACK", "c16", ok.ToTag!, "z9hG4bK-ack16", 1, body: answer, contentType: "application/sdp"));
+        Assert.Equal(Hotline.Telephony.Media.G711Law.Alaw, media.Format!.Law);
+    }
+
+    [Fact]
+    public async Task Multipart_invite_from_a_sip_i_trunk_is_answered_from_its_sdp_part()
+    {
+        var body = "--b1\ncontent-type: application/sdp\n\n" + SipTestPeer.SippSdp + "--b1\nContent-Type: application/isup;version=itu-t92+\n\nxyz\n--b1--\n";
+        var invite = _peer.Invite("c17", "z9hG4bK-c17", sdp: body).Replace("Content-Type: application/sdp", "Content-Type: multipart/mixed;boundary=b1");
+        _peer.Send(invite);
+        await _peer.ReceiveAsync();
+        var leg = await _handler.NextLegAsync();
+        await leg.AnswerAsync();
+        var ok = await _peer.ReceiveAsync(m => Is(m, 200));
+        Assert.Contains("m=audio 40002 RTP/AVP 0 101", ok.BodyText);
+    }
 }
