@@ -119,14 +119,13 @@ internal static class SipParser
     /// bytes are needed, -1 if the stream cannot be framed (no or bad Content-Length).</summary>
     public static int FrameLength(ReadOnlySpan<byte> buffer)
     {
-        // Leading CRLFs (keep-alives) are the caller's to skip; see SkipKeepAlive.
-        const int skip = 0;
-        var headerEnd = FindHeaderEnd(buffer[skip..], out var sepLen);
+        // Leading CRLFs (keep-alives) are the caller's to drop first: see SkipKeepAlive.
+        var headerEnd = FindHeaderEnd(buffer, out var sepLen);
         if (headerEnd < 0)
         {
             return buffer.Length > 65536 ? -1 : 0;
         }
-        var head = Utf8.GetString(buffer.Slice(skip, headerEnd));
+        var head = Utf8.GetString(buffer[..headerEnd]);
         var cl = -1;
         foreach (var line in SplitLines(head))
         {
@@ -146,7 +145,7 @@ internal static class SipParser
         {
             return -1;
         }
-        var total = skip + headerEnd + sepLen + cl;
+        var total = headerEnd + sepLen + cl;
         return buffer.Length >= total ? total : 0;
     }
 
