@@ -17,6 +17,10 @@ public static class G711
     private static readonly short[] MulawTable = BuildTable(DecodeMulawSlow);
     private static readonly short[] AlawTable = BuildTable(DecodeAlawSlow);
 
+    // 64 KB per law: the pacing loop encodes every stream's frame each tick, and a lookup beats the segment search.
+    private static readonly byte[] MulawEncodeTable = BuildEncodeTable(EncodeMulaw);
+    private static readonly byte[] AlawEncodeTable = BuildEncodeTable(EncodeAlaw);
+
     public static byte Silence(G711Law law) => law == G711Law.Mulaw ? MulawSilence : AlawSilence;
 
     public static byte EncodeMulaw(short sample)
@@ -80,19 +84,10 @@ public static class G711
 
     public static void Encode(G711Law law, ReadOnlySpan<short> samples, Span<byte> destination)
     {
-        if (law == G711Law.Mulaw)
+        var table = law == G711Law.Mulaw ? MulawEncodeTable : AlawEncodeTable;
+        for (int i = 0; i < samples.Length; i++)
         {
-            for (int i = 0; i < samples.Length; i++)
-            {
-                destination[i] = EncodeMulaw(samples[i]);
-            }
-        }
-        else
-        {
-            for (int i = 0; i < samples.Length; i++)
-            {
-                destination[i] = EncodeAlaw(samples[i]);
-            }
+            destination[i] = table[(ushort)samples[i]];
         }
     }
 
@@ -111,6 +106,16 @@ public static class G711
         for (int i = 0; i < 256; i++)
         {
             table[i] = decode((byte)i);
+        }
+        return table;
+    }
+
+    private static byte[] BuildEncodeTable(Func<short, byte> encode)
+    {
+        var table = new byte[65536];
+        for (int i = 0; i < table.Length; i++)
+        {
+            table[i] = encode((short)(ushort)i);
         }
         return table;
     }

@@ -364,7 +364,7 @@ public sealed partial class MediaStream : IAsyncDisposable
         {
             await Task.Run(StopCallRecording).ConfigureAwait(false);
         }
-        _closing.Dispose();
+        // _closing is left undisposed: a late PlayAsync or RecordAsync may still read its token (it holds no timer).
     }
 
     // ---- sources and taps (bridge, conference) ----
@@ -424,9 +424,10 @@ public sealed partial class MediaStream : IAsyncDisposable
             int length;
             try
             {
-                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, _closing.Token).ConfigureAwait(false);
+                // No cancellation token: closing the socket ends the receive, and a token would cost a registration per packet.
+                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+            catch (ObjectDisposedException)
             {
                 return;
             }

@@ -6,7 +6,7 @@ using Hotline.Telephony.Media;
 namespace Hotline.Telephony.Sdp;
 
 /// <summary>What offer/answer settled: the format for the media stream, where to send, and whether to send.</summary>
-public sealed record SdpNegotiation(MediaFormat Format, IPEndPoint? Remote, SdpDirection RemoteDirection, string Sdp)
+internal sealed record SdpNegotiation(MediaFormat Format, IPEndPoint? Remote, SdpDirection RemoteDirection, string Sdp)
 {
     /// <summary>The peer wants to hear us unless it put us on hold (sendonly/inactive) or used the old c=0.0.0.0 hold.</summary>
     public bool ShouldSend =>
@@ -18,7 +18,7 @@ public sealed record SdpNegotiation(MediaFormat Format, IPEndPoint? Remote, SdpD
 /// Our side of SDP for one call leg: the origin (session id and a version bumped on every SDP we send),
 /// the answer to an offer, and our own offer for outbound calls and re-INVITEs.
 /// </summary>
-public sealed class SdpNegotiator(IPAddress advertised, long sessionId)
+internal sealed class SdpNegotiator(IPAddress advertised, long sessionId)
 {
     private readonly long _sessionId = sessionId;
     private long _version = sessionId;

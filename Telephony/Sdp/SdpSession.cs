@@ -4,10 +4,10 @@ using System.Text;
 
 namespace Hotline.Telephony.Sdp;
 
-public enum SdpDirection { SendRecv, SendOnly, RecvOnly, Inactive }
+internal enum SdpDirection { SendRecv, SendOnly, RecvOnly, Inactive }
 
 /// <summary>One m= section as offered or answered.</summary>
-public sealed class SdpMedia
+internal sealed class SdpMedia
 {
     public string Type { get; set; } = "audio";
     public int Port { get; set; }
@@ -33,7 +33,7 @@ public sealed class SdpMedia
 }
 
 /// <summary>An SDP session description (RFC 4566), the subset telephony needs.</summary>
-public sealed class SdpSession
+internal sealed class SdpSession
 {
     public string Origin { get; set; } = "";
     public string? ConnectionAddress { get; set; }

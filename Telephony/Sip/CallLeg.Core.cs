@@ -86,10 +86,41 @@ public sealed partial class CallLeg
         return leg;
     }
 
-    internal static SdpSession? ReadOffer(SipMessage m) =>
-        m.Body.Length > 0 && (m.ContentType ?? "application/sdp").StartsWith("application/sdp", StringComparison.OrdinalIgnoreCase)
-            ? SdpSession.Parse(m.BodyText)
+    internal static SdpSession? ReadOffer(SipMessage m)
+    {
+        if (m.Body.Length == 0)
+        {
+            return null;
+        }
+        var type = m.ContentType ?? "application/sdp";
+        if (type.StartsWith("application/sdp", StringComparison.OrdinalIgnoreCase))
+        {
+            return SdpSession.Parse(m.BodyText);
+        }
+        // Carrier trunks (SIP-I) send multipart/mixed with the SDP next to an ISUP part.
+        return type.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) && SdpPartOf(m.BodyText, type) is { } sdp
+            ? SdpSession.Parse(sdp)
             : null;
+    }
+
+    private static string? SdpPartOf(string body, string contentType)
+    {
+        var semi = contentType.IndexOf(';');
+        var boundary = semi < 0 ? null : SipHeaderValue.GetParam("x" + contentType[semi..], "boundary");
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return null;
+        }
+        foreach (var part in body.Split("--" + boundary))
+        {
+            var split = part.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (split > 0 && part[..split].Contains("application/sdp", StringComparison.OrdinalIgnoreCase))
+            {
+                return part[(split + 4)..];
+            }
+        }
+        return null;
+    }
 
     // ---------- inbound: ring, answer, reject ----------
 
@@ -342,9 +373,10 @@ public sealed partial class CallLeg
                     {
                         _edge.RespondLocked(early, 487, "Request Terminated", prepared: DialogResponse(early, 487, "Request Terminated"));
                     }
-                    _edge.RespondLocked(st, 200, "OK", prepared: DialogResponse(st, 200, "OK"));
                 }
+                // Ended before the 200 leaves: whoever sees the 200 sees the leg gone.
                 End("bye");
+                _edge.Respond(st, 200, "OK", prepared: DialogResponse(st, 200, "OK"));
                 break;
             case "INVITE":
                 OnReinvite(st);

@@ -292,7 +292,7 @@ public sealed partial class SipEdge
             st.Leg = leg;
             _dialogs[leg.DialogKey] = leg;
         }
-        _log.LogInformation("INVITE Call-ID {CallId} from {Caller} to {Called}", leg.CallId, MaskNumber(leg.FromUser), leg.ToUser);
+        _log.LogInformation("INVITE Call-ID {CallId} from {Caller} to {Called}", leg.CallId, MaskNumber(leg.FromUser), MaskNumber(leg.ToUser));
         _ = Task.Run(async () =>
         {
             try

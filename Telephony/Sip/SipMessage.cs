@@ -4,13 +4,13 @@ using System.Text;
 namespace Hotline.Telephony.Sip;
 
 /// <summary>One header line as parsed: the canonical name and its (unfolded, trimmed) value.</summary>
-public sealed record SipHeader(string Name, string Value);
+internal sealed record SipHeader(string Name, string Value);
 
 /// <summary>
 /// A SIP request or response. Multi-value headers (Via, Route, Record-Route, Contact) are held one value per
 /// entry, in order, so the top Via is simply the first Via entry.
 /// </summary>
-public sealed class SipMessage
+internal sealed class SipMessage
 {
     public bool IsRequest { get; init; }
     public string Method { get; init; } = "";
@@ -114,7 +114,7 @@ public sealed class SipMessage
     public override string ToString() => Encoding.UTF8.GetString(ToBytes());
 }
 
-public static class SipHeaderNames
+internal static class SipHeaderNames
 {
     public const string Via = "Via";
     public const string From = "From";
@@ -171,7 +171,7 @@ public static class SipHeaderNames
 }
 
 /// <summary>Reading parts of header values without throwing.</summary>
-public static class SipHeaderValue
+internal static class SipHeaderValue
 {
     /// <summary>A parameter of the header (outside any &lt;...&gt;), e.g. tag, branch, expires. "" for a flag.</summary>
     public static string? GetParam(string? value, string name)
@@ -318,7 +318,7 @@ public static class SipHeaderValue
 }
 
 /// <summary>A parsed Via value: SIP/2.0/UDP host:port;branch=...;rport;received=...</summary>
-public sealed record SipVia(string Transport, string Host, int? Port, string? Branch)
+internal sealed record SipVia(string Transport, string Host, int? Port, string? Branch)
 {
     public static SipVia? Parse(string? value)
     {

@@ -8,7 +8,7 @@ namespace Hotline.Telephony.Sip;
 /// <see cref="Error"/> is set. When a request is bad but carries the headers a response needs
 /// (Via, From, To, Call-ID, CSeq), <see cref="Answerable"/> holds them so the edge can say 400.
 /// </summary>
-public sealed record SipParseResult(SipMessage? Message, string? Error, SipMessage? Answerable)
+internal sealed record SipParseResult(SipMessage? Message, string? Error, SipMessage? Answerable)
 {
     public bool Success => Message is not null;
 
@@ -18,7 +18,7 @@ public sealed record SipParseResult(SipMessage? Message, string? Error, SipMessa
 }
 
 /// <summary>Parses SIP messages. Never throws on bad input: every failure is a <see cref="SipParseResult"/>.</summary>
-public static class SipParser
+internal static class SipParser
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
@@ -119,14 +119,13 @@ public static class SipParser
     /// bytes are needed, -1 if the stream cannot be framed (no or bad Content-Length).</summary>
     public static int FrameLength(ReadOnlySpan<byte> buffer)
     {
-        // Leading CRLFs (keep-alives) are the caller's to skip; see SkipKeepAlive.
-        const int skip = 0;
-        var headerEnd = FindHeaderEnd(buffer[skip..], out var sepLen);
+        // Leading CRLFs (keep-alives) are the caller's to drop first: see SkipKeepAlive.
+        var headerEnd = FindHeaderEnd(buffer, out var sepLen);
         if (headerEnd < 0)
         {
             return buffer.Length > 65536 ? -1 : 0;
         }
-        var head = Utf8.GetString(buffer.Slice(skip, headerEnd));
+        var head = Utf8.GetString(buffer[..headerEnd]);
         var cl = -1;
         foreach (var line in SplitLines(head))
         {
@@ -146,7 +145,7 @@ public static class SipParser
         {
             return -1;
         }
-        var total = skip + headerEnd + sepLen + cl;
+        var total = headerEnd + sepLen + cl;
         return buffer.Length >= total ? total : 0;
     }
 

@@ -35,17 +35,6 @@ internal sealed class SipTimerQueue : IDisposable
         _timer = time.CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _queue.Count;
-            }
-        }
-    }
-
     public SipTimer Schedule(TimeSpan delay, Action callback)
     {
         var t = new SipTimer(callback);

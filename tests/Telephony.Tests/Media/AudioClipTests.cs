@@ -66,3 +66,12 @@ public sealed class SampleTapTests
         Assert.True(frame[0] >= 44);
     }
 }
+
+public sealed class MixingTests
+{
+    [Theory]
+    [InlineData(40000, 32767)]
+    [InlineData(-40000, -32768)]
+    [InlineData(1234, 1234)]
+    public void Sums_saturate_instead_of_wrapping(int sum, short expected) => Assert.Equal(expected, Pcm.Saturate(sum));
+}

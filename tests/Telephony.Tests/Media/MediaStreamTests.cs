@@ -88,6 +88,24 @@ public sealed class MediaStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_re_INVITE_with_a_new_address_and_codec_moves_the_stream_there_with_the_same_SSRC()
+    {
+        using var before = new RawPeer();
+        using var after = new RawPeer();
+        var stream = _engine.OpenStream();
+        stream.Start(before.EndPoint, Pcmu());
+        before.Send(stream.LocalEndPoint, RawPeer.Voice(0, 1, 0, 5, new byte[160]));
+        var (first, _) = await before.ReceiveAsync();
+
+        stream.Update(after.EndPoint, Pcma());
+
+        var (moved, _) = await after.ReceiveAsync();
+        Assert.Equal(8, moved.PayloadType);
+        Assert.Equal(first.Ssrc, moved.Ssrc);
+        Assert.Equal(after.EndPoint, stream.RemoteEndPoint);
+    }
+
+    [Fact]
     public async Task Malformed_packets_are_counted_and_the_stream_keeps_working()
     {
         using var peer = new RawPeer();

@@ -326,4 +326,120 @@ public sealed class SipEdgeTests : IAsyncLifetime
         var r = await _peer.ReceiveAsync(m => m.StatusCode >= 200);
         Assert.Equal(488, r.StatusCode);
     }
+
+    [Fact]
+    public async Task Record_route_is_echoed_in_18x_and_2xx_and_our_bye_goes_through_the_route_set()
+    {
+        using var proxy = new SipTestPeer(_edge.LocalEndPoint);
+        var invite = _peer.Invite("c11", "z9hG4bK-c11").Replace("Max-Forwards: 70", $"Record-Route: <sip:127.0.0.1:{proxy.Port};lr>\nMax-Forwards: 70");
+        _peer.Send(invite);
+        await _peer.ReceiveAsync();
+        var leg = await _handler.NextLegAsync();
+        await leg.RingAsync();
+        Assert.Equal($"<sip:127.0.0.1:{proxy.Port};lr>", (await _peer.ReceiveAsync()).Get("Record-Route"));
+        await leg.AnswerAsync();
+        var ok = await _peer.ReceiveAsync(m => Is(m, 200));
+        Assert.Equal($"<sip:127.0.0.1:{proxy.Port};lr>", ok.Get("Record-Route"));
+        await SendAndWaitHandledAsync(_peer.InDialog("ACK", "c11", ok.ToTag!, "z9hG4bK-ack11", 1));
+
+        await leg.HangupAsync();
+        var bye = await proxy.ReceiveAsync();
+        Assert.Equal("BYE", bye.Method);
+        Assert.Equal($"sip:sipp@127.0.0.1:{_peer.Port}", bye.RequestUri);
+        Assert.Equal($"<sip:127.0.0.1:{proxy.Port};lr>", bye.Get("Route"));
+        Assert.Contains($"{_edge.LocalEndPoint.Address}:{_edge.LocalEndPoint.Port}", bye.TopVia);
+    }
+
+    [Fact]
+    public async Task Our_hold_sends_a_sendonly_reinvite_acks_its_200_and_stops_sending()
+    {
+        var (leg, ok) = await AnsweredCallAsync("c12");
+        await SendAndWaitHandledAsync(_peer.InDialog("ACK", "c12", ok.ToTag!, "z9hG4bK-ack12", 1));
+        var hold = leg.HoldAsync(true);
+        var reinvite = await _peer.ReceiveAsync(m => m.IsRequest);
+        Assert.Equal("INVITE", reinvite.Method);
+        Assert.Contains("a=sendonly", reinvite.BodyText);
+        Assert.Equal(OriginVersion(ok.BodyText) + 1, OriginVersion(reinvite.BodyText));
+        var answer = SipMessage.Response(200, "OK");
+        foreach (var h in new[] { "Via", "From", "To", "Call-ID", "CSeq" })
+        {
+            answer.Add(h, reinvite.Get(h)!);
+        }
+        answer.Add("Content-Type", "application/sdp");
+        answer.Body = Encoding.UTF8.GetBytes(SipSamples.Crlf(SipTestPeer.SippSdp + "a=recvonly\n"));
+        _peer.Send(answer.ToString());
+        var ack = await _peer.ReceiveAsync(m => m.IsRequest);
+        Assert.Equal("ACK", ack.Method);
+        Assert.Equal(reinvite.CSeq.Number, ack.CSeq.Number);
+        await hold.WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.False(((FakeLegMedia)leg.LegMedia).Sending);
+    }
+
+    [Fact]
+    public async Task Stats_count_invites_answers_and_active_dialogs()
+    {
+        var (_, ok) = await AnsweredCallAsync("c13");
+        var stats = _edge.GetStats();
+        Assert.Equal(1, stats.InvitesReceived);
+        Assert.Equal(1, stats.CallsAnswered);
+        Assert.Equal(1, stats.ActiveDialogs);
+        Assert.True(stats.ActiveTransactions >= 1);
+        _peer.Send(_peer.InDialog("BYE", "c13", ok.ToTag!, "z9hG4bK-bye13", 2));
+        await _peer.ReceiveAsync(m => Is(m, 200) && m.CSeq.Method == "BYE");
+        Assert.Equal(0, _edge.GetStats().ActiveDialogs);
+    }
+
+    [Fact]
+    public async Task Refer_the_host_declines_ends_with_a_603_sipfrag_and_the_call_goes_on()
+    {
+        var (leg, ok) = await AnsweredCallAsync("c14");
+        _peer.Send(_peer.InDialog("ACK", "c14", ok.ToTag!, "z9hG4bK-ack14", 1));
+        leg.TransferRequested = _ => Task.FromResult(false);
+        _peer.Send(_peer.InDialog("REFER", "c14", ok.ToTag!, "z9hG4bK-ref14", 2, extraHeaders: "\nRefer-To: <sip:1002@127.0.0.1:5080>"));
+        Assert.Equal(202, (await _peer.ReceiveAsync()).StatusCode);
+        var n1 = await _peer.ReceiveAsync(m => m.IsRequest);
+        _peer.Send(Reply(n1, 200));
+        var n2 = await _peer.ReceiveAsync(m => m.IsRequest);
+        Assert.StartsWith("SIP/2.0 603", n2.BodyText);
+        _peer.Send(Reply(n2, 200));
+        Assert.Equal(CallLegState.Established, leg.State);
+    }
+
+    [Fact]
+    public async Task Refer_without_refer_to_is_a_bad_request()
+    {
+        var (_, ok) = await AnsweredCallAsync("c15");
+        _peer.Send(_peer.InDialog("REFER", "c15", ok.ToTag!, "z9hG4bK-ref15", 2));
+        Assert.Equal(400, (await _peer.ReceiveAsync(m => !m.IsRequest && m.CSeq.Method == "REFER")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Invite_without_sdp_gets_our_offer_in_the_200_and_media_starts_with_the_answer_in_the_ack()
+    {
+        var invite = _peer.Invite("c16", "z9hG4bK-c16", sdp: "").Replace("Content-Type: application/sdp\n", "");
+        _peer.Send(invite);
+        await _peer.ReceiveAsync();
+        var leg = await _handler.NextLegAsync();
+        await leg.AnswerAsync();
+        var ok = await _peer.ReceiveAsync(m => Is(m, 200));
+        Assert.Contains("RTP/AVP 0 8 101", ok.BodyText);
+        var media = (FakeLegMedia)leg.LegMedia;
+        Assert.Null(media.Format);
+        var answer = SipTestPeer.SippSdp.Replace("RTP/AVP 0 101", "RTP/AVP 8").Replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000");
+        await SendAndWaitHandledAsync(_peer.InDialog("ACK", "c16", ok.ToTag!, "z9hG4bK-ack16", 1, body: answer, contentType: "application/sdp"));
+        Assert.Equal(Hotline.Telephony.Media.G711Law.Alaw, media.Format!.Law);
+    }
+
+    [Fact]
+    public async Task Multipart_invite_from_a_sip_i_trunk_is_answered_from_its_sdp_part()
+    {
+        var body = "--b1\ncontent-type: application/sdp\n\n" + SipTestPeer.SippSdp + "--b1\nContent-Type: application/isup;version=itu-t92+\n\nxyz\n--b1--\n";
+        var invite = _peer.Invite("c17", "z9hG4bK-c17", sdp: body).Replace("Content-Type: application/sdp", "Content-Type: multipart/mixed;boundary=b1");
+        _peer.Send(invite);
+        await _peer.ReceiveAsync();
+        var leg = await _handler.NextLegAsync();
+        await leg.AnswerAsync();
+        var ok = await _peer.ReceiveAsync(m => Is(m, 200));
+        Assert.Contains("m=audio 40002 RTP/AVP 0 101", ok.BodyText);
+    }
 }
