@@ -10,17 +10,19 @@ public static class TelephonyHosting
     {
         var settings = builder.Configuration.GetValidated<TelephonySettings>(TelephonySettings.Section);
         var ivr = builder.Configuration.GetValidated<IvrOptions>(IvrOptions.Section);
-        // Prompts travel with the silo: a relative folder is under its executable, not wherever it was started from.
-        var promptsPath = Path.IsPathRooted(ivr.PromptsPath) ? ivr.PromptsPath : Path.Combine(AppContext.BaseDirectory, ivr.PromptsPath);
-        if (!Directory.Exists(promptsPath))
-            throw new ConfigurationException($"invalid setting {IvrOptions.Section}:PromptsPath: the prompt folder '{promptsPath}' does not exist");
         var services = builder.Services;
         services.AddSingleton(settings);
-        services.AddOptions<IvrOptions>().Bind(builder.Configuration.GetSection(IvrOptions.Section));
-        services.AddSingleton<IPromptCatalog>(new FolderPromptCatalog(promptsPath));
-        services.AddSingleton(new PromptAudio(promptsPath));
-        services.AddSingleton<IvrInterpreter>();
-        services.AddSingleton<IIvrServices, GrainIvrServices>();
+        try
+        {
+            // Prompts travel with the silo: a relative folder is found under the working folder or the executable's.
+            ivr.PromptsPath = IvrRegistration.FindPrompts(ivr.PromptsPath);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new ConfigurationException(e.Message);
+        }
+        services.AddHotlineIvr(ivr);
+        services.AddSingleton(new PromptAudio(ivr.PromptsPath));
         services.AddSingleton<RecordingStore>();
         services.AddSingleton<IRecordingStore>(sp => sp.GetRequiredService<RecordingStore>());
         services.AddSingleton<SpeechSynthesis>();

@@ -11,15 +11,25 @@ public sealed class DtmfDetector
     /// <summary>How long an event without updates stays open (its end packets may all be lost).</summary>
     public static readonly TimeSpan EventTimeout = TimeSpan.FromMilliseconds(150);
 
-    // A few recent keys, so that a late end packet of an earlier press is not taken for a new one.
+    /// <summary>
+    /// A packet of an earlier press that arrives this long after that press's last packet is a new press. Real phones
+    /// give each press its own timestamp, but a replayed recording (sipp's pcaps) repeats the same SSRC and timestamp
+    /// every time the same key is sent, so "2 then 2" would otherwise be heard once.
+    /// </summary>
+    public static readonly TimeSpan ReplayGap = TimeSpan.FromMilliseconds(500);
+
+    // A few recent keys with when each was last seen, so that a late end packet of an earlier press is not taken
+    // for a new one.
     private const int History = 8;
     private readonly (uint Ssrc, uint Timestamp, byte Event)[] _recent = new (uint, uint, byte)[History];
+    private readonly TimeSpan[] _recentSeen = new TimeSpan[History];
     private int _recentCount;
     private int _recentNext;
 
     private bool _active;
     private (uint Ssrc, uint Timestamp, byte Event) _current;
     private TimeSpan _lastUpdate;
+    private int _currentSlot;
 
     /// <summary>Whether an event is in progress (started, neither ended nor timed out) as of <paramref name="now"/>.</summary>
     public bool IsActive(TimeSpan now) => _active && now - _lastUpdate < EventTimeout;
@@ -36,18 +46,28 @@ public sealed class DtmfDetector
         if (_active && _current == key)
         {
             _lastUpdate = now;
+            _recentSeen[_currentSlot] = now;
             _active = !telephoneEvent.End;
             return null;
         }
-        if (Array.IndexOf(_recent, key, 0, _recentCount) >= 0)
+        var slot = Array.IndexOf(_recent, key, 0, _recentCount);
+        if (slot >= 0)
         {
+            var quiet = now - _recentSeen[slot];
+            _recentSeen[slot] = now;
             // A repeated end packet, or a straggler of a press already reported.
-            return null;
+            if (quiet < ReplayGap) return null;
         }
-        _recent[_recentNext] = key;
-        _recentNext = (_recentNext + 1) % History;
-        _recentCount = Math.Min(_recentCount + 1, History);
+        else
+        {
+            slot = _recentNext;
+            _recent[slot] = key;
+            _recentSeen[slot] = now;
+            _recentNext = (_recentNext + 1) % History;
+            _recentCount = Math.Min(_recentCount + 1, History);
+        }
         _current = key;
+        _currentSlot = slot;
         _lastUpdate = now;
         _active = !telephoneEvent.End;
         return TelephoneEvent.ToDigit(telephoneEvent.Event);

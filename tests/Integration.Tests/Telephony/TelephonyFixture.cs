@@ -40,11 +40,19 @@ public sealed class TelephonyFixture : IAsyncLifetime
 
     public HotlineProcess Api => _api!;
 
-    /// <summary>The end of the silo's log, for the message of a failed test.</summary>
-    public string SiloLogTail(int characters = 6000)
+    /// <summary>The silo's warnings, errors and call lines (not its start-up settings), for the message of a failed test.</summary>
+    public string SiloLogTail(int lines = 80)
     {
-        var log = Silo.Output;
-        return log.Length > characters ? log[^characters..] : log;
+        var all = Silo.Output.Split('\n');
+        var kept = new List<string>();
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (!(all[i].StartsWith("warn:", StringComparison.Ordinal) || all[i].StartsWith("fail:", StringComparison.Ordinal)
+                || all[i].Contains("Hotline.Silo.Telephony", StringComparison.Ordinal))) continue;
+            kept.Add(all[i]);
+            if (i + 1 < all.Length) kept.Add(all[i + 1]);
+        }
+        return string.Join('\n', kept.TakeLast(lines));
     }
 
     /// <summary>The live call events, as supervisor 9001 sees them.</summary>

@@ -83,6 +83,18 @@ public sealed class DtmfDetectorTests
     }
 
     [Fact]
+    public void The_same_recorded_press_replayed_later_is_a_second_press_but_its_repeated_ends_are_not()
+    {
+        // sipp's dtmf_2833_2.pcap sent twice: the same SSRC and timestamp both times, a second apart.
+        Press(1, 23200, 2);
+        _now += TimeSpan.FromSeconds(1);
+        Press(1, 23200, 2);
+        _now += TimeSpan.FromMilliseconds(60);
+        Feed(1, 23200, new TelephoneEvent(2, true, 10, 1120));
+        Assert.Equal("22", new string([.. _digits]));
+    }
+
+    [Fact]
     public void Flash_is_not_reported_as_a_digit()
     {
         Press(1, 1000, 16);
