@@ -16,7 +16,7 @@ public sealed class DtmfDetector
     /// give each press its own timestamp, but a replayed recording (sipp's pcaps) repeats the same SSRC and timestamp
     /// every time the same key is sent, so "2 then 2" would otherwise be heard once.
     /// </summary>
-    public static readonly TimeSpan ReplayGap = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan ReplayGap = TimeSpan.FromMilliseconds(250);
 
     // A few recent keys with when each was last seen, so that a late end packet of an earlier press is not taken
     // for a new one.

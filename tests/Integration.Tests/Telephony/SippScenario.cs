@@ -26,14 +26,15 @@ public sealed class SippScenario
         return this;
     }
 
-    /// <summary>Keys digits as RFC 4733 telephone-events (payload type 101), one pcap per digit, 300 ms apart.</summary>
+    /// <summary>Keys digits as RFC 4733 telephone-events (payload type 101), one pcap per digit, 500 ms apart: a pcap
+    /// repeats its SSRC and timestamp, so the same key twice is two presses only after a quiet gap.</summary>
     public SippScenario Dtmf(string digits)
     {
         foreach (var digit in digits)
         {
             var name = digit switch { '#' => "pound", '*' => "star", _ => digit.ToString() };
             _steps.AppendLine($"""  <nop><action><exec play_pcap_audio="{PcapFolder}/dtmf_2833_{name}.pcap"/></action></nop>""");
-            _steps.AppendLine("""  <pause milliseconds="300"/>""");
+            _steps.AppendLine("""  <pause milliseconds="500"/>""");
         }
         return this;
     }
