@@ -51,6 +51,9 @@ public sealed class Baresip : IAsyncDisposable
             module g711.so
             module aufile.so
             module alsa.so
+            module sndfile.so
+            snd_path {folder.FullName}
+            module_app account.so
             module_app menu.so
 
             """);
@@ -59,6 +62,7 @@ public sealed class Baresip : IAsyncDisposable
             $"<sip:{jobNo}@127.0.0.1:{hotlineSipPort}>;regint=300;answermode=auto;audio_codecs=PCMU/8000/1,PCMA/8000/1;ptime=20\n");
         var info = new ProcessStartInfo("baresip", ["-f", folder.FullName])
         {
+            WorkingDirectory = folder.FullName,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -71,6 +75,9 @@ public sealed class Baresip : IAsyncDisposable
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
     }
+
+    /// <summary>The peak level of what the phone heard (baresip's sndfile module writes each call's decoded audio).</summary>
+    public int HeardPeak() => _folder.GetFiles("*dec*.wav").Select(f => CallRecordingFile.ChannelPeaks(f.FullName).Max()).DefaultIfEmpty(0).Max();
 
     public async ValueTask DisposeAsync()
     {
