@@ -1,8 +1,10 @@
 using Hotline.Api.Apis;
 using Hotline.Api.Hosting;
+using Hotline.Api.Ui;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHotlineApi();
+builder.AddHotlineUi();
 
 var app = builder.Build();
 if (!app.HasValidConfiguration()) return 1;
@@ -20,6 +22,7 @@ app.MapCalendarApi();
 app.MapPublicTicketsApi();
 app.MapEventsApi();
 app.MapHotlineOperations();
+app.MapHotlineUi();
 
 return await app.RunHotlineApiAsync();
 

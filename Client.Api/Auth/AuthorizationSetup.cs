@@ -53,7 +53,13 @@ internal sealed class SeatAccessHandler : AuthorizationHandler<SeatAccessRequire
             return Task.CompletedTask;
         }
 
-        var jobNo = (context.Resource as HttpContext)?.GetRouteValue("jobNo") as string;
+        // The route's {jobNo}, or the job number the web UI passes for the seat it acts on.
+        var jobNo = context.Resource switch
+        {
+            HttpContext http => http.GetRouteValue("jobNo") as string,
+            string seat => seat,
+            _ => null,
+        };
         var hasSeat = user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor);
         if (hasSeat && jobNo is not null && string.Equals(jobNo, user.JobNo(), StringComparison.Ordinal))
             context.Succeed(requirement);
