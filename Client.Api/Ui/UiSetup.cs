@@ -15,6 +15,8 @@ public static class UiSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<PortalLimiter>();
         builder.Services.AddScoped<UiCalls>();
         builder.Services.AddScoped<LiveEvents>();
         builder.Services.AddScoped<UiCircuit>();

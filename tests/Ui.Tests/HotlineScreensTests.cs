@@ -92,6 +92,75 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
         await ContinueAsync(number);
     }
 
-    /// <summary>The rest of the order's life; filled in screen by screen.</summary>
-    private static Task ContinueAsync(string number) => Task.CompletedTask;
+    /// <summary>The rest of the order's life: dispatch, the department, the citizen, the return visit.</summary>
+    private async Task ContinueAsync(string number)
+    {
+        // The dispatcher sees it among the new orders with the catalogue's suggestion (公积金 → 住建局) preselected.
+        var dispatch = await hotline.OpenAsync("8001", "/dispatch");
+        await dispatch.GetByTestId($"row-{number}").ClickAsync();
+        await Expect(dispatch.GetByTestId("ticket-detail")).ToHaveAttributeAsync("data-status", "registered");
+        await Expect(dispatch.GetByTestId("lead")).ToHaveValueAsync("housing");
+        await HotlineUiFixture.ShotAsync(dispatch, "10-dispatch-new-order");
+        await dispatch.GetByTestId("note").FillAsync("请尽快核实办理");
+        await dispatch.GetByTestId("dispatch").ClickAsync();
+        await Expect(dispatch.GetByTestId("ticket-detail")).ToHaveAttributeAsync("data-status", "dispatched");
+        await dispatch.GetByTestId("tab-open").ClickAsync();
+        await Expect(dispatch.GetByTestId($"row-{number}")).ToBeVisibleAsync();
+        await HotlineUiFixture.ShotAsync(dispatch, "11-dispatch-in-hand");
+
+        // The housing department signs and replies.
+        var inbox = await hotline.OpenAsync("7001", "/inbox");
+        await inbox.GetByTestId($"row-{number}").ClickAsync();
+        await HotlineUiFixture.ShotAsync(inbox, "12-department-inbox");
+        await inbox.GetByTestId("sign").ClickAsync();
+        await Expect(inbox.GetByTestId("ticket-detail")).ToHaveAttributeAsync("data-status", "signed");
+        await inbox.GetByTestId("reply-text").FillAsync("经核实，已于今日完成审核，款项三个工作日内到账。");
+        await inbox.GetByTestId("reply").ClickAsync();
+        await Expect(inbox.GetByTestId("ticket-detail")).ToHaveAttributeAsync("data-status", "replied");
+        await Expect(inbox.GetByTestId("ticket-history")).ToContainTextAsync("sign");
+        await HotlineUiFixture.ShotAsync(inbox, "13-department-replied");
+
+        // The citizen checks it on the portal with the number and the phone's last four digits.
+        var portal = await hotline.OpenAsync(null, "/portal");
+        await HotlineUiFixture.WaitInteractiveAsync(portal);
+        await portal.GetByTestId("query-number").FillAsync(number);
+        await portal.GetByTestId("query-phone").FillAsync("0000");
+        await portal.GetByTestId("query").ClickAsync();
+        await Expect(portal.GetByTestId("query-error")).ToBeVisibleAsync();
+        await portal.GetByTestId("query-phone").FillAsync("5678");
+        await portal.GetByTestId("query").ClickAsync();
+        await Expect(portal.GetByTestId("query-status")).ToHaveTextAsync("已答复");
+        await Expect(portal.GetByTestId("query-reply")).ToContainTextAsync("已于今日完成审核");
+        await HotlineUiFixture.ShotAsync(portal, "14-portal-query");
+
+        // The return visit closes it.
+        var visits = await hotline.OpenAsync("8101", "/visits");
+        await visits.GetByTestId($"row-{number}").ClickAsync();
+        await visits.GetByTestId("satisfaction-satisfied").CheckAsync();
+        await visits.GetByTestId("visit-note").FillAsync("来电人表示满意");
+        await HotlineUiFixture.ShotAsync(visits, "15-return-visit");
+        await visits.GetByTestId("visit").ClickAsync();
+        await Expect(visits.GetByTestId("ticket-detail")).ToHaveAttributeAsync("data-status", "closed");
+
+        foreach (var page in new[] { dispatch, inbox, portal, visits }) await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_citizen_submits_a_request_on_the_portal_and_gets_its_number()
+    {
+        var portal = await hotline.OpenAsync(null, "/portal");
+        await HotlineUiFixture.WaitInteractiveAsync(portal);
+        await portal.GetByTestId("portal-submit-button").ClickAsync();
+        await Expect(portal.GetByTestId("submit-error")).ToContainTextAsync("请检查输入");
+        await portal.GetByTestId("portal-kind").SelectOptionAsync("suggestion");
+        await portal.GetByTestId("portal-category").SelectOptionAsync("traffic");
+        await portal.GetByTestId("portal-phone").FillAsync("13700001234");
+        await portal.GetByTestId("portal-summary").FillAsync("建议增设公交站台遮雨棚");
+        await portal.GetByTestId("portal-content").FillAsync("人民路公交站没有遮雨棚，雨天候车不便。");
+        await HotlineUiFixture.ShotAsync(portal, "16-portal-submit");
+        await portal.GetByTestId("portal-submit-button").ClickAsync();
+        await Expect(portal.GetByTestId("created-number")).ToHaveTextAsync(new Regex("^[0-9]{6,18}$"));
+        await HotlineUiFixture.ShotAsync(portal, "17-portal-submitted");
+        await portal.Context.CloseAsync();
+    }
 }
