@@ -11,6 +11,7 @@ if (!app.HasValidConfiguration()) return 1;
 
 app.UseHotlineApi();
 app.MapAuthApi();
+app.MapUsersApi();
 app.MapSeatsApi();
 app.MapQueuesApi();
 app.MapCallsApi();

@@ -27,7 +27,8 @@ internal static class AuthorizationSetup
             .AddPolicy(Policies.TicketsCreate, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin, Roles.Integration))
             // Auditors only read; integrations only register.
             .AddPolicy(Policies.TicketsAct, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Department, Roles.Admin))
-            .AddPolicy(Policies.ReferenceDataWrite, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.ReferenceDataWrite, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.UsersAdmin, p => p.RequireRole(Roles.Admin));
         return services;
     }
 

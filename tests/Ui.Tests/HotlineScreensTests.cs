@@ -117,7 +117,7 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
         await inbox.GetByTestId("reply-text").FillAsync("经核实，已于今日完成审核，款项三个工作日内到账。");
         await inbox.GetByTestId("reply").ClickAsync();
         await Expect(inbox.GetByTestId("ticket-detail")).ToHaveAttributeAsync("data-status", "replied");
-        await Expect(inbox.GetByTestId("ticket-history")).ToContainTextAsync("sign");
+        await Expect(inbox.GetByTestId("ticket-history")).ToContainTextAsync("已签收");
         await HotlineUiFixture.ShotAsync(inbox, "13-department-replied");
 
         // The citizen checks it on the portal with the number and the phone's last four digits.
@@ -162,5 +162,34 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
         await Expect(portal.GetByTestId("created-number")).ToHaveTextAsync(new Regex("^[0-9]{6,18}$"));
         await HotlineUiFixture.ShotAsync(portal, "17-portal-submitted");
         await portal.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_admin_screens_show_users_queues_departments_the_calendar_and_a_marked_place_for_the_IVR_editor()
+    {
+        var admin = await hotline.OpenAsync("9000", "/admin/users");
+        await Expect(admin.GetByTestId("user-7001")).ToContainTextAsync("住建局");
+        await HotlineUiFixture.ShotAsync(admin, "18-admin-users");
+
+        await admin.GetByTestId("admin-queues").ClickAsync();
+        await admin.GetByTestId("queue-sl-general").FillAsync("15");
+        await admin.GetByTestId("queue-save-general").ClickAsync();
+        await Expect(admin.GetByTestId("admin-message")).ToContainTextAsync("general");
+        await Expect(admin.GetByTestId("queue-sl-general")).ToHaveValueAsync("15");
+        await HotlineUiFixture.ShotAsync(admin, "19-admin-queues");
+
+        await admin.GetByTestId("admin-departments").ClickAsync();
+        await Expect(admin.GetByTestId("catalogue")).ToContainTextAsync("公积金");
+        await HotlineUiFixture.ShotAsync(admin, "20-admin-departments");
+
+        await admin.GetByTestId("admin-calendar").ClickAsync();
+        await admin.GetByTestId("calendar-year").FillAsync("2026");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "读取" }).ClickAsync();
+        await Expect(admin.GetByTestId("calendar-holidays")).ToHaveValueAsync(new Regex("2026-10-01"));
+        await HotlineUiFixture.ShotAsync(admin, "21-admin-calendar");
+
+        await admin.GetByTestId("admin-ivr").ClickAsync();
+        await Expect(admin.GetByTestId("ivr-placeholder")).ToContainTextAsync("/api/ivr/flow");
+        await admin.Context.CloseAsync();
     }
 }
