@@ -19,10 +19,24 @@ public static class UiErrors
 
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
     {
-        ["summary"] = "摘要", ["content"] = "诉求内容", ["category"] = "性质类别", ["kind"] = "诉求类型",
-        ["caller.phone"] = "联系电话", ["caller.name"] = "姓名", ["address"] = "地址", ["reason"] = "原因", ["text"] = "答复内容",
-        ["lead"] = "主办单位", ["note"] = "备注", ["workingDays"] = "延期天数", ["satisfaction"] = "满意度", ["phone"] = "电话",
-        ["number"] = "工单号", ["resolvedOnSpot.answer"] = "答复内容", ["to.id"] = "转接目标", ["name"] = "名称",
+        ["summary"] = "摘要",
+        ["content"] = "诉求内容",
+        ["category"] = "性质类别",
+        ["kind"] = "诉求类型",
+        ["caller.phone"] = "联系电话",
+        ["caller.name"] = "姓名",
+        ["address"] = "地址",
+        ["reason"] = "原因",
+        ["text"] = "答复内容",
+        ["lead"] = "主办单位",
+        ["note"] = "备注",
+        ["workingDays"] = "延期天数",
+        ["satisfaction"] = "满意度",
+        ["phone"] = "电话",
+        ["number"] = "工单号",
+        ["resolvedOnSpot.answer"] = "答复内容",
+        ["to.id"] = "转接目标",
+        ["name"] = "名称",
     };
 
     public static string Text(UiError error, UiLanguage t)
