@@ -1,3 +1,4 @@
+using Hotline.Api.Auth;
 using Hotline.Api.Hosting;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
@@ -14,6 +15,9 @@ public sealed class UiCircuit(IHttpContextAccessor http) : CircuitHandler
     /// <summary>The client address as the public routes' limiter keys it.</summary>
     public string ClientKey { get; private set; } = "unknown";
 
+    /// <summary>The session's token (the <c>hotline_token</c> cookie), checked again while the screen stays open.</summary>
+    public string? Token { get; private set; }
+
     public event Action? Reconnected;
 
     public override Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken)
@@ -24,7 +28,11 @@ public sealed class UiCircuit(IHttpContextAccessor http) : CircuitHandler
 
     public override Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken)
     {
-        if (http.HttpContext?.Connection.RemoteIpAddress is { } address) ClientKey = PublicRateLimiting.ClientKey(address);
+        if (http.HttpContext is { } context)
+        {
+            if (context.Connection.RemoteIpAddress is { } address) ClientKey = PublicRateLimiting.ClientKey(address);
+            Token = BearerTokenHandler.ReadToken(context.Request);
+        }
         if (_wasDown)
         {
             _wasDown = false;

@@ -20,6 +20,7 @@ public static class UiSetup
         builder.Services.AddScoped<UiCalls>();
         builder.Services.AddScoped<LiveEvents>();
         builder.Services.AddScoped<UiCircuit>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, UiAuthenticationStateProvider>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<UiCircuit>());
         return builder;
     }
