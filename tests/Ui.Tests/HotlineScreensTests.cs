@@ -41,7 +41,7 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
     }
 
     [Fact]
-    public async Task An_order_taken_on_a_call_is_dispatched_signed_replied_and_found_by_the_citizen_while_the_wall_follows_the_seat()
+    public async Task An_order_taken_on_a_call_is_dispatched_signed_replied_and_found_by_the_citizen_while_the_wall_follows_and_commands_the_seat()
     {
         // The supervisor's wall is open before anything happens, and is never reloaded.
         var wall = await hotline.OpenAsync("9001", "/wall");
@@ -88,6 +88,15 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
         await Expect(desk.GetByTestId("seat-state")).ToHaveAttributeAsync("data-state", "ready");
         await Expect(wall.GetByTestId("seat-1001")).ToHaveAttributeAsync("data-state", "ready");
         await HotlineUiFixture.ShotAsync(wall, "09-supervisor-wall");
+
+        // The agent calls the supervisor; the supervisor sees it, clears it, then forces the seat not ready.
+        await desk.Keyboard.PressAsync("Alt+KeyQ");
+        await Expect(wall.GetByTestId("help-requests")).ToContainTextAsync("1001");
+        await wall.GetByTestId("help-requests").GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(wall.GetByTestId("no-help")).ToBeVisibleAsync();
+        await wall.GetByTestId("force-not-ready-1001").ClickAsync();
+        await Expect(desk.GetByTestId("seat-state")).ToHaveAttributeAsync("data-state", "not_ready");
+        await Expect(wall.GetByTestId("seat-1001")).ToHaveAttributeAsync("data-state", "not_ready");
 
         await ContinueAsync(number);
     }
