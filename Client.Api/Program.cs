@@ -1,14 +1,17 @@
 using Hotline.Api.Apis;
 using Hotline.Api.Hosting;
+using Hotline.Api.Ui;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHotlineApi();
+builder.AddHotlineUi();
 
 var app = builder.Build();
 if (!app.HasValidConfiguration()) return 1;
 
 app.UseHotlineApi();
 app.MapAuthApi();
+app.MapUsersApi();
 app.MapSeatsApi();
 app.MapQueuesApi();
 app.MapCallsApi();
@@ -22,6 +25,7 @@ app.MapPublicTicketsApi();
 app.MapRecordingsApi();
 app.MapEventsApi();
 app.MapHotlineOperations();
+app.MapHotlineUi();
 
 return await app.RunHotlineApiAsync();
 

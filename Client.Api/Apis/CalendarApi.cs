@@ -26,14 +26,14 @@ public static class CalendarApi
         return api;
     }
 
-    private static async Task<Results<Ok<CalendarYearResponse>, ValidationProblem>> Get(int year, IClusterClient cluster)
+    internal static async Task<Results<Ok<CalendarYearResponse>, ValidationProblem>> Get(int year, IClusterClient cluster)
     {
         if (year is < MinYear or > MaxYear) return YearOutOfRange();
         var configured = await cluster.GetGrain<IWorkCalendarGrain>(IWorkCalendarGrain.Centre).GetYearAsync(year);
         return TypedResults.Ok(CalendarYearResponse.FromGrain(year, configured));
     }
 
-    private static async Task<Results<Ok<CalendarYearResponse>, ValidationProblem>> Save(int year, CalendarYearRequest body, IClusterClient cluster)
+    internal static async Task<Results<Ok<CalendarYearResponse>, ValidationProblem>> Save(int year, CalendarYearRequest body, IClusterClient cluster)
     {
         if (year is < MinYear or > MaxYear) return YearOutOfRange();
         var errors = new FieldErrors();
@@ -47,7 +47,7 @@ public static class CalendarApi
         return TypedResults.Ok(CalendarYearResponse.FromGrain(year, saved));
     }
 
-    private static List<DateOnly> Dates(IReadOnlyList<string?>? values, string field, int year, bool weekendOnly, FieldErrors errors)
+    internal static List<DateOnly> Dates(IReadOnlyList<string?>? values, string field, int year, bool weekendOnly, FieldErrors errors)
     {
         var days = new List<DateOnly>();
         var requested = values ?? [];
@@ -64,5 +64,5 @@ public static class CalendarApi
         return days.Distinct().Order().ToList();
     }
 
-    private static ValidationProblem YearOutOfRange() => ApiProblems.Validation("year", $"Must be between {MinYear} and {MaxYear}.");
+    internal static ValidationProblem YearOutOfRange() => ApiProblems.Validation("year", $"Must be between {MinYear} and {MaxYear}.");
 }

@@ -23,7 +23,7 @@ public static class CallsApi
         return api;
     }
 
-    private static async Task<Results<Ok<CallListResponse>, ValidationProblem>> List(
+    internal static async Task<Results<Ok<CallListResponse>, ValidationProblem>> List(
         string? state, int? page, int? pageSize, ICallRecords records, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -38,7 +38,7 @@ public static class CallsApi
         return TypedResults.Ok(new CallListResponse(total, page ?? 1, pageSize ?? 50, shown));
     }
 
-    private static async Task<Results<Ok<CallResponse>, ProblemHttpResult, ValidationProblem>> Get(
+    internal static async Task<Results<Ok<CallResponse>, ProblemHttpResult, ValidationProblem>> Get(
         string id, IClusterClient cluster, ClaimsPrincipal user)
     {
         if (!InputRules.CallId().IsMatch(id)) return ApiProblems.Validation("id", "Not a call id.");
@@ -64,13 +64,13 @@ public static class CallsApi
         return TypedResults.Ok(SeesCallerNumbers(user) ? response : response with { From = PhoneMask.Mask(response.From) });
     }
 
-    private static ProblemHttpResult Outbound(OutboundCallRequest? body) => ApiProblems.TelephonyNotAvailable("An outbound call");
+    internal static ProblemHttpResult Outbound(OutboundCallRequest? body) => ApiProblems.TelephonyNotAvailable("An outbound call");
 
-    private static ProblemHttpResult CallNotFound(string id) =>
+    internal static ProblemHttpResult CallNotFound(string id) =>
         ApiProblems.NotFound(ProblemCodes.CallNotFound, $"There is no call '{id}'.");
 
     /// <summary>Staff who talk to or about citizens see their numbers; oversight and machines see them masked.</summary>
-    private static bool SeesCallerNumbers(ClaimsPrincipal user) =>
+    internal static bool SeesCallerNumbers(ClaimsPrincipal user) =>
         user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Dispatcher);
 }
 

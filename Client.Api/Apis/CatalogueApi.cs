@@ -24,16 +24,16 @@ public static class CatalogueApi
         return api;
     }
 
-    private static async Task<Ok<IReadOnlyList<CategoryNode>>> GetTree(IClusterClient cluster)
+    internal static async Task<Ok<IReadOnlyList<CategoryNode>>> GetTree(IClusterClient cluster)
     {
         var catalogue = await cluster.GetGrain<ICatalogueGrain>(ICatalogueGrain.Centre).GetAsync();
         return TypedResults.Ok(CategoryNode.Tree(catalogue.Categories));
     }
 
-    private static async Task<Ok<CatalogueResponse>> Get(IClusterClient cluster) =>
+    internal static async Task<Ok<CatalogueResponse>> Get(IClusterClient cluster) =>
         TypedResults.Ok(CatalogueResponse.FromGrain(await cluster.GetGrain<ICatalogueGrain>(ICatalogueGrain.Centre).GetAsync()));
 
-    private static async Task<Results<Ok<CatalogueResponse>, ValidationProblem>> Save(CatalogueRequest body, IClusterClient cluster)
+    internal static async Task<Results<Ok<CatalogueResponse>, ValidationProblem>> Save(CatalogueRequest body, IClusterClient cluster)
     {
         var errors = new FieldErrors();
         var categories = new List<Category>();

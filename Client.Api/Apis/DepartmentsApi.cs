@@ -30,14 +30,14 @@ public static class DepartmentsApi
         return api;
     }
 
-    private static async Task<Ok<DepartmentResponse[]>> GetAll(IClusterClient cluster)
+    internal static async Task<Ok<DepartmentResponse[]>> GetAll(IClusterClient cluster)
     {
         var ids = await cluster.GetGrain<IDepartmentDirectoryGrain>(IDepartmentDirectoryGrain.Centre).GetAllAsync();
         var departments = await Task.WhenAll(ids.Select(id => cluster.GetGrain<IDepartmentGrain>(id).GetAsync()));
         return TypedResults.Ok(departments.Select(DepartmentResponse.FromGrain).ToArray());
     }
 
-    private static async Task<Results<Ok<DepartmentDetailResponse>, ValidationProblem, ProblemHttpResult>> Get(
+    internal static async Task<Results<Ok<DepartmentDetailResponse>, ValidationProblem, ProblemHttpResult>> Get(
         string id, IClusterClient cluster, ITicketRecords records, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!InputRules.Slug().IsMatch(id)) return BadId();
@@ -48,7 +48,7 @@ public static class DepartmentsApi
         return TypedResults.Ok(new DepartmentDetailResponse(department.Id, p.Name, p.Categories, p.Phone, p.Active, inbox));
     }
 
-    private static async Task<Results<Ok<TicketListResponse>, ValidationProblem, ProblemHttpResult>> Tickets(
+    internal static async Task<Results<Ok<TicketListResponse>, ValidationProblem, ProblemHttpResult>> Tickets(
         string id, [AsParameters] TicketListQuery query, IClusterClient cluster, ITicketRecords records, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!InputRules.Slug().IsMatch(id)) return BadId();
@@ -61,7 +61,7 @@ public static class DepartmentsApi
         return TypedResults.Ok(await TicketsApi.ListAsync(filter! with { Department = id, Scope = user.TicketScope() }, records, user, ct));
     }
 
-    private static async Task<Results<Created<DepartmentResponse>, ValidationProblem, ProblemHttpResult>> Create(
+    internal static async Task<Results<Created<DepartmentResponse>, ValidationProblem, ProblemHttpResult>> Create(
         string id, DepartmentRequest body, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -75,7 +75,7 @@ public static class DepartmentsApi
         return TypedResults.Created($"/api/departments/{id}", DepartmentResponse.FromGrain(saved));
     }
 
-    private static async Task<Results<Ok<DepartmentResponse>, ValidationProblem>> Save(string id, DepartmentRequest body, IClusterClient cluster)
+    internal static async Task<Results<Ok<DepartmentResponse>, ValidationProblem>> Save(string id, DepartmentRequest body, IClusterClient cluster)
     {
         var errors = new FieldErrors();
         var profile = await ValidateAsync(id, body, cluster, errors);
@@ -84,7 +84,7 @@ public static class DepartmentsApi
         return TypedResults.Ok(DepartmentResponse.FromGrain(saved));
     }
 
-    private static async Task<DepartmentProfile?> ValidateAsync(string id, DepartmentRequest body, IClusterClient cluster, FieldErrors errors)
+    internal static async Task<DepartmentProfile?> ValidateAsync(string id, DepartmentRequest body, IClusterClient cluster, FieldErrors errors)
     {
         errors.Check(InputRules.Slug().IsMatch(id), "id", "Must be 1 to 64 of a-z 0-9 -, starting with a letter or digit.");
         var name = TicketIntakeValidation.Required(body.Name, "name", 64, errors);
@@ -108,10 +108,10 @@ public static class DepartmentsApi
         return errors.Any ? null : new DepartmentProfile { Name = name!, Categories = categories, Phone = phone, Active = body.Active ?? true };
     }
 
-    private static ValidationProblem BadId() => ApiProblems.Validation("id", "Not a department id.");
+    internal static ValidationProblem BadId() => ApiProblems.Validation("id", "Not a department id.");
 
     /// <summary>Department staff asking about another department.</summary>
-    private static bool IsOtherDepartment(string id, ClaimsPrincipal user) => user.TicketScope() is { } own && own != id;
+    internal static bool IsOtherDepartment(string id, ClaimsPrincipal user) => user.TicketScope() is { } own && own != id;
 
-    private static ProblemHttpResult OwnDepartmentOnly() => ApiProblems.Forbidden("Department staff see their own department only.");
+    internal static ProblemHttpResult OwnDepartmentOnly() => ApiProblems.Forbidden("Department staff see their own department only.");
 }

@@ -33,7 +33,7 @@ public static class PublicTicketsApi
         return api;
     }
 
-    private static async Task<Results<Ok<PublicTicketStatus>, ValidationProblem, ProblemHttpResult>> Status(
+    internal static async Task<Results<Ok<PublicTicketStatus>, ValidationProblem, ProblemHttpResult>> Status(
         string number, string? phone, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -57,7 +57,7 @@ public static class PublicTicketsApi
             : TicketsApi.TicketNotFound(number);
     }
 
-    private static async Task<Results<Created<PublicTicketCreated>, ValidationProblem>> Submit(PublicTicketRequest body, IClusterClient cluster)
+    internal static async Task<Results<Created<PublicTicketCreated>, ValidationProblem>> Submit(PublicTicketRequest body, IClusterClient cluster)
     {
         var errors = new FieldErrors();
         var request = new TicketIntakeRequest(ApiNames.Of(TicketChannel.Web), body.Kind, body.Category, body.Caller, body.Summary, body.Content,
@@ -69,7 +69,7 @@ public static class PublicTicketsApi
         return TypedResults.Created($"/api/public/tickets/{ticket.Number}", new PublicTicketCreated(ticket.Number));
     }
 
-    private static string? LastFour(string? phone)
+    internal static string? LastFour(string? phone)
     {
         var digits = new string((phone ?? "").Where(char.IsAsciiDigit).ToArray());
         return digits.Length >= 4 ? digits[^4..] : null;

@@ -20,14 +20,14 @@ public static class QueuesApi
         return api;
     }
 
-    private static async Task<Ok<QueueResponse[]>> GetAll(IClusterClient cluster)
+    internal static async Task<Ok<QueueResponse[]>> GetAll(IClusterClient cluster)
     {
         var ids = await cluster.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Centre).GetAllAsync();
         var queues = await Task.WhenAll(ids.Order(StringComparer.Ordinal).Select(id => cluster.GetGrain<IQueueGrain>(id).GetAsync()));
         return TypedResults.Ok(queues.Select(QueueResponse.FromGrain).ToArray());
     }
 
-    private static async Task<Results<Ok<QueueResponse>, ProblemHttpResult>> Get(string id, IClusterClient cluster)
+    internal static async Task<Results<Ok<QueueResponse>, ProblemHttpResult>> Get(string id, IClusterClient cluster)
     {
         // Asking the grain of an unknown id would activate an empty queue: check the directory first.
         var ids = await cluster.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Centre).GetAllAsync();
@@ -36,7 +36,7 @@ public static class QueuesApi
         return TypedResults.Ok(QueueResponse.FromGrain(queue));
     }
 
-    private static async Task<Results<Ok<QueueConfigDto>, ValidationProblem>> Configure(
+    internal static async Task<Results<Ok<QueueConfigDto>, ValidationProblem>> Configure(
         string id, QueueConfigRequest body, IClusterClient cluster)
     {
         var known = await cluster.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Centre).GetAllAsync();
@@ -51,7 +51,7 @@ public static class QueuesApi
     internal static ProblemHttpResult QueueNotFound(string id) =>
         ApiProblems.NotFound(ProblemCodes.QueueNotFound, $"There is no queue '{Shorten(id)}'.");
 
-    private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
+    internal static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
 }
 
 /// <summary>Turns a <see cref="QueueConfigRequest"/> into a <see cref="QueueConfig"/>, naming every bad field.</summary>

@@ -53,19 +53,19 @@ public static class SeatsApi
         return api;
     }
 
-    private static Ok<NotReadyReasonResponse[]> GetNotReadyReasons(IOptions<HotlineOptions> options) =>
+    internal static Ok<NotReadyReasonResponse[]> GetNotReadyReasons(IOptions<HotlineOptions> options) =>
         TypedResults.Ok(options.Value.EffectiveNotReadyReasons.Select(NotReadyReasonResponse.FromGrain).ToArray());
 
-    private static async Task<Ok<SeatResponse[]>> GetAll(IClusterClient cluster)
+    internal static async Task<Ok<SeatResponse[]>> GetAll(IClusterClient cluster)
     {
         var seats = await cluster.GetGrain<ISeatBoardGrain>(ISeatBoardGrain.Centre).GetAllAsync();
         return TypedResults.Ok(seats.OrderBy(s => s.JobNo, StringComparer.Ordinal).Select(SeatResponse.FromGrain).ToArray());
     }
 
-    private static Task<Results<Ok<SeatResponse>, ValidationProblem>> Get(string jobNo, IClusterClient cluster) =>
+    internal static Task<Results<Ok<SeatResponse>, ValidationProblem>> Get(string jobNo, IClusterClient cluster) =>
         Run(jobNo, cluster, seat => seat.GetAsync());
 
-    private static async Task<Results<Ok<SeatResponse>, ValidationProblem>> Login(
+    internal static async Task<Results<Ok<SeatResponse>, ValidationProblem>> Login(
         string jobNo, SeatLoginRequest? body, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -104,7 +104,7 @@ public static class SeatsApi
         return TypedResults.Ok(SeatResponse.FromGrain(seat));
     }
 
-    private static Task<Results<Ok<SeatResponse>, ValidationProblem>> NotReady(
+    internal static Task<Results<Ok<SeatResponse>, ValidationProblem>> NotReady(
         string jobNo, NotReadyRequest? body, IClusterClient cluster, IOptions<HotlineOptions> options)
     {
         var errors = new FieldErrors();
@@ -118,7 +118,7 @@ public static class SeatsApi
             : Run(jobNo, cluster, seat => seat.NotReadyAsync(reason!));
     }
 
-    private static Task<Results<Ok<SeatResponse>, ValidationProblem>> ForceNotReady(
+    internal static Task<Results<Ok<SeatResponse>, ValidationProblem>> ForceNotReady(
         string jobNo, ForceNotReadyRequest? body, IClusterClient cluster, IOptions<HotlineOptions> options, ClaimsPrincipal user)
     {
         var reason = body?.Reason;
@@ -128,7 +128,7 @@ public static class SeatsApi
         return Run(jobNo, cluster, seat => seat.ForceNotReadyAsync(user.JobNo(), reason));
     }
 
-    private static async Task<Results<Ok<SeatResponse>, ValidationProblem>> Transfer(
+    internal static async Task<Results<Ok<SeatResponse>, ValidationProblem>> Transfer(
         string jobNo, TransferRequest? body, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -157,7 +157,7 @@ public static class SeatsApi
         return TypedResults.Ok(SeatResponse.FromGrain(seat));
     }
 
-    private static Task<Results<Ok<SeatResponse>, ValidationProblem>> Help(string jobNo, HelpRequest? body, IClusterClient cluster)
+    internal static Task<Results<Ok<SeatResponse>, ValidationProblem>> Help(string jobNo, HelpRequest? body, IClusterClient cluster)
     {
         var note = body?.Note;
         if (note is { Length: > 500 })
@@ -165,12 +165,12 @@ public static class SeatsApi
         return Run(jobNo, cluster, seat => seat.RequestHelpAsync(note));
     }
 
-    private static Results<ProblemHttpResult, ValidationProblem> TelephonyOnly(string jobNo, string what) =>
+    internal static Results<ProblemHttpResult, ValidationProblem> TelephonyOnly(string jobNo, string what) =>
         InputRules.JobNo().IsMatch(jobNo)
             ? ApiProblems.TelephonyNotAvailable(what)
             : ApiProblems.Validation("jobNo", "Not a job number.");
 
-    private static async Task<Results<Ok<SeatResponse>, ValidationProblem>> Run(
+    internal static async Task<Results<Ok<SeatResponse>, ValidationProblem>> Run(
         string jobNo, IClusterClient cluster, Func<ISeatGrain, Task<SeatSnapshot>> command)
     {
         if (!InputRules.JobNo().IsMatch(jobNo)) return ApiProblems.Validation("jobNo", "Not a job number.");
@@ -178,6 +178,6 @@ public static class SeatsApi
         return TypedResults.Ok(SeatResponse.FromGrain(seat));
     }
 
-    private static void CheckJobNo(string jobNo, FieldErrors errors) =>
+    internal static void CheckJobNo(string jobNo, FieldErrors errors) =>
         errors.Check(InputRules.JobNo().IsMatch(jobNo), "jobNo", "Not a job number.");
 }

@@ -30,7 +30,7 @@ public static partial class SimTrunkApi
         return api;
     }
 
-    private static async Task<Results<Created<SimCallCreated>, Ok<SimCallCreated>, ValidationProblem, ProblemHttpResult>> Start(
+    internal static async Task<Results<Created<SimCallCreated>, Ok<SimCallCreated>, ValidationProblem, ProblemHttpResult>> Start(
         SimCallRequest body,
         [FromHeader(Name = IdempotencyStore.Header)] string? idempotencyKey,
         IClusterClient cluster,
@@ -80,7 +80,7 @@ public static partial class SimTrunkApi
         };
     }
 
-    private static async Task<Results<Ok<CallResponse>, ValidationProblem>> Dtmf(string id, DtmfRequest body, IClusterClient cluster)
+    internal static async Task<Results<Ok<CallResponse>, ValidationProblem>> Dtmf(string id, DtmfRequest body, IClusterClient cluster)
     {
         var errors = new FieldErrors();
         errors.Check(InputRules.CallId().IsMatch(id), "id", "Not a call id.");
@@ -90,7 +90,7 @@ public static partial class SimTrunkApi
         return TypedResults.Ok(CallResponse.FromGrain(call));
     }
 
-    private static async Task<Results<Ok<CallResponse>, ValidationProblem>> Hangup(string id, IClusterClient cluster)
+    internal static async Task<Results<Ok<CallResponse>, ValidationProblem>> Hangup(string id, IClusterClient cluster)
     {
         if (!InputRules.CallId().IsMatch(id)) return ApiProblems.Validation("id", "Not a call id.");
         var call = await cluster.GetGrain<ICallGrain>(id).HangupAsync(CallParty.Caller);
@@ -98,7 +98,7 @@ public static partial class SimTrunkApi
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated call {CallId} from {MaskedFrom} to queue {QueueId}")]
-    private static partial void LogSimulatedCall(ILogger logger, string callId, string? maskedFrom, string? queueId);
+    internal static partial void LogSimulatedCall(ILogger logger, string callId, string? maskedFrom, string? queueId);
 }
 
 /// <summary>404 <c>sim.disabled</c> for every simulated-trunk route unless the trunk is enabled.</summary>

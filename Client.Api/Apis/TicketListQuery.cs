@@ -9,7 +9,8 @@ namespace Hotline.Api.Apis;
 /// The query string of the work-order lists (<c>GET /api/tickets</c>, <c>GET /api/departments/{id}/tickets</c>).
 /// <c>status</c> takes one status or several separated by commas; <c>from</c> and <c>to</c> take an ISO 8601
 /// instant, or a date read in Beijing time (a date <c>to</c> includes that whole day); <c>q</c> is the
-/// Chinese full-text search; <c>sort</c> is <c>newest</c> (default) or <c>due</c>.
+/// Chinese full-text search; <c>phone</c> is the caller's whole number (the agent desk's earlier orders of a caller);
+/// <c>sort</c> is <c>newest</c> (default) or <c>due</c>.
 /// </summary>
 public sealed record TicketListQuery(
     string? Status,
@@ -24,7 +25,8 @@ public sealed record TicketListQuery(
     string? Supervised,
     string? Sort,
     int? Page,
-    int? PageSize)
+    int? PageSize,
+    string? Phone = null)
 {
     public const int MaxPageSize = 200;
 
@@ -54,6 +56,7 @@ public sealed record TicketListQuery(
             if (Q.Length > 200) errors.Add("q", "At most 200 characters.");
             else if ((search = ChineseSearch.Query(Q)) is null) errors.Add("q", "Must contain a Chinese character, a letter or a digit.");
         }
+        errors.Check(Phone is null || InputRules.Phone().IsMatch(Phone), "phone", "Must be a phone number: 3 to 20 digits, optionally after +.");
         var overdue = Flag(Overdue, "overdue", errors);
         var supervised = Flag(Supervised, "supervised", errors);
         var sort = Sort switch
@@ -76,6 +79,7 @@ public sealed record TicketListQuery(
             From = from,
             To = to,
             Search = search,
+            CallerPhone = Phone,
             Overdue = overdue,
             Supervised = supervised,
             Sort = sort!.Value,

@@ -28,6 +28,8 @@ public sealed record TicketFilter
     public DateTimeOffset? To { get; init; }
     /// <summary>A <c>to_tsquery('simple', …)</c> text from <c>ChineseSearch.Query</c>, the rule the search column is built with.</summary>
     public string? Search { get; init; }
+    /// <summary>The caller's whole number, as registered.</summary>
+    public string? CallerPhone { get; init; }
     public bool? Overdue { get; init; }
     public bool? Supervised { get; init; }
     /// <summary>A department user's own department: only orders it leads or co-handles, whatever the other filters say.</summary>
@@ -145,6 +147,7 @@ internal sealed class PostgresTicketRecords(NpgsqlDataSource db) : ITicketRecord
         Add("created_at >= @from", "from", NpgsqlDbType.TimestampTz, f.From?.UtcDateTime);
         Add("created_at < @to", "to", NpgsqlDbType.TimestampTz, f.To?.UtcDateTime);
         Add("search @@ to_tsquery('simple', @search)", "search", NpgsqlDbType.Text, f.Search);
+        Add("caller_phone = @phone", "phone", NpgsqlDbType.Text, f.CallerPhone);
         Add("overdue = @overdue", "overdue", NpgsqlDbType.Boolean, f.Overdue);
         Add("supervised = @supervised", "supervised", NpgsqlDbType.Boolean, f.Supervised);
         Add("(lead_department = @scope OR @scope = ANY (co_departments))", "scope", NpgsqlDbType.Text, f.Scope);

@@ -59,7 +59,7 @@ public static class TicketsApi
         return api;
     }
 
-    private static async Task<Results<Created<TicketResponse>, Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Register(
+    internal static async Task<Results<Created<TicketResponse>, Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Register(
         TicketIntakeRequest body,
         [FromHeader(Name = IdempotencyStore.Header)] string? idempotencyKey,
         IClusterClient cluster,
@@ -91,10 +91,12 @@ public static class TicketsApi
         };
     }
 
-    private static async Task<Results<Ok<TicketListResponse>, ValidationProblem>> List(
+    internal static async Task<Results<Ok<TicketListResponse>, ValidationProblem>> List(
         [AsParameters] TicketListQuery query, ITicketRecords records, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new FieldErrors();
+        // Looking orders up by a number reveals whose they are: only for those who see callers' numbers anyway.
+        errors.Check(query.Phone is null || user.SeesCallerContact(), "phone", "Your roles see callers' numbers masked: search by number is not allowed.");
         var filter = query.ToFilter(errors);
         if (errors.TryGetProblem(out var problem)) return problem;
         return TypedResults.Ok(await ListAsync(filter! with { Scope = user.TicketScope() }, records, user, ct));
@@ -108,7 +110,7 @@ public static class TicketsApi
         return new TicketListResponse(total, filter.Page, filter.PageSize, shown);
     }
 
-    private static async Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Get(
+    internal static async Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Get(
         string number, IClusterClient cluster, ClaimsPrincipal user)
     {
         if (!TicketNumberCheck.IsValid(number)) return ApiProblems.Validation("number", TicketNumberCheck.Rule);
@@ -116,7 +118,7 @@ public static class TicketsApi
         return user.MaySee(ticket) ? TypedResults.Ok(TicketResponse.FromGrain(ticket, user.SeesCallerContact())) : TicketNotFound(number);
     }
 
-    private static async Task<Results<Ok<TicketHistoryItem[]>, ValidationProblem, ProblemHttpResult>> History(
+    internal static async Task<Results<Ok<TicketHistoryItem[]>, ValidationProblem, ProblemHttpResult>> History(
         string number, IClusterClient cluster, ClaimsPrincipal user)
     {
         if (!TicketNumberCheck.IsValid(number)) return ApiProblems.Validation("number", TicketNumberCheck.Rule);
@@ -126,7 +128,7 @@ public static class TicketsApi
         return TypedResults.Ok(history.Select(TicketHistoryItem.FromGrain).ToArray());
     }
 
-    private static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Dispatch(
+    internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Dispatch(
         string number, DispatchRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -147,7 +149,7 @@ public static class TicketsApi
         return Act(number, user, cluster, TicketAction.Dispatch, errors, (t, by) => t.DispatchAsync(body.Lead!, co, note, by));
     }
 
-    private static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Return(
+    internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Return(
         string number, ReasonRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -155,7 +157,7 @@ public static class TicketsApi
         return Act(number, user, cluster, TicketAction.Return, errors, (t, by) => t.ReturnAsync(reason!, by));
     }
 
-    private static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Extend(
+    internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Extend(
         string number, ExtendRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -166,7 +168,7 @@ public static class TicketsApi
             (t, by) => t.RequestExtensionAsync(body.WorkingDays!.Value, reason!, by));
     }
 
-    private static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Reply(
+    internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Reply(
         string number, ReplyRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -174,7 +176,7 @@ public static class TicketsApi
         return Act(number, user, cluster, TicketAction.Reply, errors, (t, by) => t.ReplyAsync(text!, by));
     }
 
-    private static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> ScheduleUrge(
+    internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> ScheduleUrge(
         string number, ScheduleUrgeRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -183,7 +185,7 @@ public static class TicketsApi
         return Act(number, user, cluster, TicketAction.ScheduleUrge, errors, (t, by) => t.ScheduleUrgeAsync(body.At!.Value, note, by));
     }
 
-    private static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Visit(
+    internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Visit(
         string number, VisitRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -195,7 +197,7 @@ public static class TicketsApi
         return Act(number, user, cluster, TicketAction.Visit, errors, (t, by) => t.VisitAsync(satisfaction, note, by));
     }
 
-    private static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Reopen(
+    internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Reopen(
         string number, ReasonRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -203,7 +205,7 @@ public static class TicketsApi
         return Act(number, user, cluster, TicketAction.Reopen, errors, (t, by) => t.ReopenAsync(reason!, by));
     }
 
-    private static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Merge(
+    internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Merge(
         string number, MergeRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -213,7 +215,7 @@ public static class TicketsApi
         return Act(number, user, cluster, TicketAction.Merge, errors, (t, by) => t.MergeAsync(body.Into!, by));
     }
 
-    private static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> WithNote(
+    internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> WithNote(
         string number, NoteRequest? body, ClaimsPrincipal user, IClusterClient cluster, TicketAction action,
         Func<ITicketGrain, string?, Actor, Task<TicketSnapshot>> command)
     {
@@ -223,7 +225,7 @@ public static class TicketsApi
     }
 
     /// <summary>Checks the number and the body's errors, hides the order from an uninvolved department, then runs the command.</summary>
-    private static async Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Act(
+    internal static async Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Act(
         string number, ClaimsPrincipal user, IClusterClient cluster, TicketAction action, FieldErrors errors,
         Func<ITicketGrain, Actor, Task<TicketSnapshot>> command)
     {

@@ -27,7 +27,8 @@ internal static class AuthorizationSetup
             .AddPolicy(Policies.TicketsCreate, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin, Roles.Integration))
             // Auditors only read; integrations only register.
             .AddPolicy(Policies.TicketsAct, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Department, Roles.Admin))
-            .AddPolicy(Policies.ReferenceDataWrite, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.ReferenceDataWrite, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.UsersAdmin, p => p.RequireRole(Roles.Admin));
         return services;
     }
 
@@ -53,7 +54,13 @@ internal sealed class SeatAccessHandler : AuthorizationHandler<SeatAccessRequire
             return Task.CompletedTask;
         }
 
-        var jobNo = (context.Resource as HttpContext)?.GetRouteValue("jobNo") as string;
+        // The route's {jobNo}, or the job number the web UI passes for the seat it acts on.
+        var jobNo = context.Resource switch
+        {
+            HttpContext http => http.GetRouteValue("jobNo") as string,
+            string seat => seat,
+            _ => null,
+        };
         var hasSeat = user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor);
         if (hasSeat && jobNo is not null && string.Equals(jobNo, user.JobNo(), StringComparison.Ordinal))
             context.Succeed(requirement);

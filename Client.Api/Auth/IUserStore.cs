@@ -25,6 +25,12 @@ public interface IUserStore
     Task<bool> AddIfMissingAsync(UserAccount user, DateTimeOffset now, CancellationToken ct);
 
     Task UpdatePasswordHashAsync(string jobNo, string passwordHash, CancellationToken ct);
+
+    /// <summary>Every account, by job number (user administration).</summary>
+    Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct);
+
+    /// <summary>Changes the name, roles and department; false when the job number is unknown.</summary>
+    Task<bool> UpdateProfileAsync(string jobNo, string displayName, IReadOnlyList<string> roles, string? departmentId, CancellationToken ct);
 }
 
 /// <summary>

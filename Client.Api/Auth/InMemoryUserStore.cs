@@ -46,6 +46,19 @@ internal sealed class InMemoryUserStore : IUserStore
         }
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<UserAccount>>(_users.Values.OrderBy(u => u.JobNo, StringComparer.Ordinal).ToArray());
+
+    public Task<bool> UpdateProfileAsync(string jobNo, string displayName, IReadOnlyList<string> roles, string? departmentId, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(jobNo, out var user)) return Task.FromResult(false);
+            _users[jobNo] = user with { DisplayName = displayName, Roles = roles, DepartmentId = departmentId };
+            return Task.FromResult(true);
+        }
+    }
 }
 
 /// <summary>Tokens in memory, for the Localhost development mode only.</summary>

@@ -6,17 +6,38 @@ namespace Hotline.Api.Auth;
 /// <summary>Accounts in the <c>users</c> table (created by the silo's migration 0002_app.sql).</summary>
 internal sealed class PostgresUserStore(NpgsqlDataSource db) : IUserStore
 {
+    private const string Columns = "job_no, display_name, password_hash, roles, department_id, failed_attempts, locked_until";
+
     public async Task<UserAccount?> FindAsync(string jobNo, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(
-            """
-            SELECT job_no, display_name, password_hash, roles, department_id, failed_attempts, locked_until
-            FROM users WHERE job_no = @job_no
-            """);
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM users WHERE job_no = @job_no");
         cmd.Parameters.AddWithValue("job_no", jobNo);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new UserAccount(
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM users ORDER BY job_no");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var users = new List<UserAccount>();
+        while (await reader.ReadAsync(ct)) users.Add(Read(reader));
+        return users;
+    }
+
+    public async Task<bool> UpdateProfileAsync(string jobNo, string displayName, IReadOnlyList<string> roles, string? departmentId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(
+            "UPDATE users SET display_name = @display_name, roles = @roles, department_id = @department_id WHERE job_no = @job_no");
+        cmd.Parameters.AddWithValue("job_no", jobNo);
+        cmd.Parameters.AddWithValue("display_name", displayName);
+        cmd.Parameters.AddWithValue("roles", roles.ToArray());
+        cmd.Parameters.AddWithValue("department_id", NpgsqlDbType.Text, (object?)departmentId ?? DBNull.Value);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    private static UserAccount Read(NpgsqlDataReader reader) =>
+        new UserAccount(
             reader.GetString(0),
             reader.GetString(1),
             reader.GetString(2),
@@ -24,7 +45,6 @@ internal sealed class PostgresUserStore(NpgsqlDataSource db) : IUserStore
             reader.IsDBNull(4) ? null : reader.GetString(4),
             reader.GetInt32(5),
             reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
-    }
 
     public async Task<DateTimeOffset?> RecordFailedSignInAsync(
         string jobNo, DateTimeOffset now, int maxAttempts, TimeSpan lockout, CancellationToken ct)

@@ -45,4 +45,6 @@ public static class Policies
     public const string TicketsAct = "tickets.act";
     /// <summary>Departments, the category tree with the dispatch catalogue, and the work calendar (admin).</summary>
     public const string ReferenceDataWrite = "reference-data.write";
+    /// <summary>Staff accounts and their roles (admin).</summary>
+    public const string UsersAdmin = "users.admin";
 }

@@ -20,7 +20,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         // The client went away: nobody is left to read an answer, and nothing went wrong on our side.
         if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested) return true;
 
-        var problem = Map(exception);
+        var problem = Describe(exception, logger);
         if (problem is null)
         {
             LogUnexpected(logger, exception, context.Request.Method, context.Request.Path);
@@ -38,7 +38,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         });
     }
 
-    private ProblemDetails? Map(Exception exception)
+    /// <summary>The problem an expected exception stands for, or null for a bug; the web UI shows the same refusals.</summary>
+    internal static ProblemDetails? Describe(Exception exception, ILogger logger)
     {
         switch (exception)
         {

@@ -24,6 +24,8 @@ public static class ProblemCodes
     public const string TicketNotFound = "ticket.not_found";
     public const string DepartmentNotFound = "department.not_found";
     public const string DepartmentExists = "department.exists";
+    public const string UserExists = "user.exists";
+    public const string UserNotFound = "user.not_found";
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal.error";
 }

@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using Hotline.Api.Auth;
+
+namespace Hotline.Api.Ui;
+
+/// <summary>The staff screens, who opens each, and where each person lands after signing in.</summary>
+public static class UiNavigation
+{
+    public sealed record Screen(string Path, string Zh, string En, string[] Roles);
+
+    public const string DeskRoles = Roles.Agent;
+    public const string WallRoles = Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor;
+    public const string DispatchRoles = Roles.Dispatcher + "," + Roles.Supervisor + "," + Roles.Admin;
+    public const string InboxRoles = Roles.Department;
+    public const string AdminRoles = Roles.Admin;
+
+    public static IReadOnlyList<Screen> Screens { get; } =
+    [
+        new("/desk", "坐席工作台", "Agent desk", DeskRoles.Split(',')),
+        new("/wall", "班长席", "Supervisor wall", WallRoles.Split(',')),
+        new("/dispatch", "派单", "Dispatch", DispatchRoles.Split(',')),
+        new("/inbox", "承办单位", "Department inbox", InboxRoles.Split(',')),
+        new("/visits", "回访", "Return visits", DispatchRoles.Split(',')),
+        new("/admin", "系统管理", "Admin", AdminRoles.Split(',')),
+    ];
+
+    public static IEnumerable<Screen> For(ClaimsPrincipal user) => Screens.Where(s => s.Roles.Any(user.IsInRole));
+
+    /// <summary>The first screen the user may open; the citizen portal for a user with none (machine accounts).</summary>
+    public static string Home(ClaimsPrincipal user) => Home(user.FindAll(ClaimTypes.Role).Select(c => c.Value));
+
+    public static string Home(IEnumerable<string> roles)
+    {
+        var held = roles.ToHashSet(StringComparer.Ordinal);
+        return Screens.FirstOrDefault(s => s.Roles.Any(held.Contains))?.Path ?? "/portal";
+    }
+
+    /// <summary>A local path to go back to after signing in, or null.</summary>
+    public static string? LocalPath(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\') ? url : null;
+}
