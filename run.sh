@@ -60,6 +60,7 @@ cat <<MSG
 
   12345 hotline is running.
 
+  Web UI         $api_url/          (sign in with a job number below; citizen portal: $api_url/portal)
   API            $api_url/api          (reference page: $api_url/api/docs, OpenAPI: $api_url/openapi/v1.json)
   Live events    $api_url/api/events?topics=calls,seats,queues
   Phone line     sip:12345@127.0.0.1:$sip_port  (UDP/TCP; agents' phones register as sip:<job number>@127.0.0.1:$sip_port)

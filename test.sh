@@ -14,6 +14,7 @@ command -v baresip >/dev/null || need+=(baresip-core)     # an agent's softphone
 command -v espeak-ng >/dev/null || need+=(espeak-ng)      # prompt generation check
 command -v sox >/dev/null || need+=(sox)                  # audio files for the SIP peers
 command -v chromium >/dev/null || need+=(chromium)        # the browser the UI tests drive
+[[ -d /usr/share/fonts/truetype/wqy ]] || need+=(fonts-wqy-microhei)  # Chinese text in the browser's screenshots
 if ((${#need[@]})); then
     if [[ $EUID -eq 0 ]]; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
