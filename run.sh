@@ -44,7 +44,8 @@ stack_start "The silo" "$data/logs/silo.log" dotnet Silo/bin/Release/net10.0/Hot
     --Hotline:Grains:SimulatedTrunkEnabled=true \
     --Hotline:Silo:DashboardRequiresSignIn=false \
     --Hotline:Telephony:SipPort="$sip_port" \
-    --Hotline:Telephony:RecordingsPath="$data/recordings"
+    --Hotline:Telephony:RecordingsPath="$data/recordings" \
+    --Hotline:Ivr:ServiceHours:0=00:00-23:59 --Hotline:Ivr:ServiceOnDaysOff=true
 stack_wait_ready "The silo" "$silo_url"
 
 echo "Starting Client.Api..."
