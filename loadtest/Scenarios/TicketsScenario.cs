@@ -93,7 +93,7 @@ public sealed class TicketsScenario : IScenario
     }
 
     /// <summary>Adds <c>housing-fund</c> to the catalogue when it lacks it, keeping every other category and rule.</summary>
-    private static async Task<string> EnsureCategoryAsync(IClusterClient client)
+    internal static async Task<string> EnsureCategoryAsync(IClusterClient client)
     {
         var catalogue = client.GetGrain<ICatalogueGrain>(ICatalogueGrain.Centre);
         try
