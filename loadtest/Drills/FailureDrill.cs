@@ -16,7 +16,7 @@ namespace Hotline.LoadTest.Drills;
 /// about them: acknowledged work orders against the database, calls in flight at the fault by where they lived,
 /// reminders due during the outage, and how long until the cluster served again.
 /// </summary>
-public sealed class FailureDrill(HotlineSession session, string queueId, Func<IReadOnlyList<string>> inFlight, Func<TimeSpan> elapsed)
+public sealed class FailureDrill(HotlineSession session, string queueId, Func<IReadOnlyList<string>> inFlight, Func<IReadOnlyList<string>> allCalls, Func<TimeSpan> elapsed)
 {
     private const int ReminderProbes = 10;
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -43,6 +43,9 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
     public int FailedProbeRounds { get; private set; }
     public string? FirstProbeError { get; private set; }
     public IReadOnlyList<string> InFlightAtFault { get; private set; } = [];
+    private IReadOnlyList<string> _startedBeforeFault = [];
+    /// <summary>Calls the driver started between the fault and the first full probe round.</summary>
+    public IReadOnlyList<string> StartedDuringOutage { get; private set; } = [];
     public string? Error { get; private set; }
 
     /// <summary>Arms the reminder probes to fall due one after another during the seconds after the planned fault.</summary>
@@ -145,6 +148,7 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
     private async Task SnapshotCallsAsync(LocalHotline local, CancellationToken cancellationToken)
     {
         InFlightAtFault = inFlight();
+        _startedBeforeFault = allCalls();
         await using var connection = new NpgsqlConnection(local.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT call_id, coalesce(silo, ''), state FROM call_records WHERE call_id = ANY($1)", connection);
@@ -162,6 +166,18 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
     /// before (placed anew, possibly on a silo not yet known dead) and one durable write (grain state and a reminder row).
     /// </summary>
     private async Task<TimeSpan?> WaitServedAsync(long faultAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ProbeUntilServedAsync(faultAt, cancellationToken);
+        }
+        finally
+        {
+            StartedDuringOutage = allCalls().Except(_startedBeforeFault).ToList();
+        }
+    }
+
+    private async Task<TimeSpan?> ProbeUntilServedAsync(long faultAt, CancellationToken cancellationToken)
     {
         var deadline = faultAt + Stopwatch.Frequency * 180;
         while (Stopwatch.GetTimestamp() < deadline)
@@ -232,6 +248,17 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
         Figure("calls_waiting_abandoned_by_caller", waiting.Count(id => finals.GetValueOrDefault(id) is { State: CallState.Abandoned }));
         if (Options.KillSiloAt is not null)
             report.Notes.Add($"The queue grain {queueId} lived on the killed silo; the {waiting.Count} calls waiting in it whose own grain lived on a survivor had to be offered by the queue's new activation.");
+
+        // Calls that arrived while the cluster was not serving: whatever happened to them, none may be left hanging.
+        var outage = StartedDuringOutage.Where(finals.ContainsKey).ToList();
+        Figure("calls_started_during_outage", outage.Count);
+        Figure("calls_started_during_outage_answered", outage.Count(id => finals[id] is { State: CallState.Ended, AnsweredAt: not null }));
+        Figure("calls_started_during_outage_abandoned", outage.Count(id => finals[id] is { State: CallState.Abandoned }));
+        Figure("calls_started_during_outage_failed", outage.Count(id => finals[id] is { State: CallState.Failed }));
+        var hanging = outage.Where(id => finals[id] is not { } f || f.State is not (CallState.Ended or CallState.Abandoned or CallState.Failed or CallState.Voicemail)).ToList();
+        Figure("calls_started_during_outage_left_hanging", hanging.Count);
+        if (hanging.Count > 0)
+            report.Notes.Add($"{hanging.Count} calls that arrived during the outage were never ended (states: {string.Join(", ", hanging.GroupBy(id => finals[id]?.State.ToString() ?? "unreadable").Select(g => $"{g.Count()} {g.Key}"))}); e.g. {string.Join(", ", hanging.Take(3))}.");
 
         // Reminders due during the outage.
         var probes = await WaitRemindersAsync(cancellationToken);

@@ -229,6 +229,8 @@ public sealed class CallCentreSimulation
     public IReadOnlyList<string> InFlightCallIds() =>
         _calls.Values.Where(c => Volatile.Read(ref c.Done) == 0).Select(c => c.Id).ToList();
 
+    public IReadOnlyList<string> AllCallIds() => _calls.Keys.ToList();
+
     /// <summary>The records read by <see cref="CollectAsync"/>, by call id (null: unreadable).</summary>
     public IReadOnlyDictionary<string, CallSnapshot?> Finals() =>
         _calls.Values.Where(c => !c.NeverEntered).ToDictionary(c => c.Id, c => c.Final, StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace Hotline.LoadTest.Reporting;
 /// Live figures while work runs (rate, in flight, p99 so far, errors): a refreshing table on a terminal, a line
 /// every 5 s otherwise (a log, CI). Samples once a second into the report's timeline for the HTML charts.
 /// </summary>
-public sealed class LiveProgress(string title, Report report, Func<IReadOnlyList<(string Name, string Value)>> figures, Func<double, ProgressSample> sample)
+public sealed class LiveProgress(string title, Report report, Func<IReadOnlyList<(string Name, string Value)>> figures, Func<double, ProgressSample> sample, bool recordTimeline = true)
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private long _nextSample;
@@ -46,7 +46,7 @@ public sealed class LiveProgress(string title, Report report, Func<IReadOnlyList
     private void Sample()
     {
         var now = Stopwatch.GetTimestamp();
-        if (now < _nextSample) return;
+        if (now < _nextSample || !recordTimeline) return;
         _nextSample = now + Stopwatch.Frequency;
         lock (report.Timeline) report.Timeline.Add(sample(Stopwatch.GetElapsedTime(_started).TotalSeconds));
     }

@@ -15,6 +15,8 @@ public sealed record CallsOptions
     public double TicketsRate { get; init; }
     /// <summary>Measure the silo's heap per idle seat and per active call (one silo only).</summary>
     public bool Memory { get; init; } = true;
+    /// <summary>After the load, measure the same-run baseline and show the figures as shares of it.</summary>
+    public bool Baseline { get; init; }
 
     // Compressed times: a simulated minute of a hotline in seconds, so that a short run cycles every seat many times.
     public const string Usage = """
@@ -28,6 +30,7 @@ public sealed record CallsOptions
           --service-level D        answered within this long in the queue counts for the service level (default 20s)
           --tickets-rate N         work-order registrations per second beside the calls (default 0; 5 with a drill)
           --no-memory              do not measure the silo's heap per seat and per call
+          --baseline               afterwards, measure the empty-grain call rate and pgbench's insert rate on the same cluster and show ratios
           --warmup D               calls arriving in this first part are left out of the latencies (default 5s)
           --grace D                after the last arrival, time for calls to end before they count as lost (default 30s)
           --offers stream|poll     how agents learn of offers (default stream, as the agent desk)
@@ -61,6 +64,7 @@ public sealed record CallsOptions
             ServiceLevel = args.Duration("service-level", TimeSpan.FromSeconds(20), min: TimeSpan.FromMilliseconds(1)),
             TicketsRate = args.Double("tickets-rate", drill ? 5 : 0, min: 0, max: 100_000),
             Memory = !args.Flag("no-memory"),
+            Baseline = args.Flag("baseline"),
         };
     }
 

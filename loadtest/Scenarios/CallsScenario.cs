@@ -88,7 +88,7 @@ public sealed class CallsScenario : IScenario
                 tickets = new TicketLoad(client, new TicketsOptions { Rate = o.TicketsRate, Duration = s.Duration, Warmup = TimeSpan.Zero, Database = session.ConnectionString, Seed = s.Seed });
             }
 
-            var drill = new FailureDrill(session, queueId, simulation.InFlightCallIds, () => simulation.Elapsed);
+            var drill = new FailureDrill(session, queueId, simulation.InFlightCallIds, simulation.AllCallIds, () => simulation.Elapsed);
             await drill.ArmAsync(context.Time.GetUtcNow(), runTag);
 
             Say(rateAt is null
@@ -112,6 +112,14 @@ public sealed class CallsScenario : IScenario
             Fill(report, o, simulation, tally, window, before, after, session, tickets);
             if (memory is not null) memory.Fill(report);
             await drill.ReportAsync(report, simulation.Finals(), tickets?.Acknowledged.ToArray() ?? [], CancellationToken.None);
+            if (o.Baseline)
+            {
+                var baseline = await Baseline.MeasureAsync(session, new BaselineOptions(), report, cancellationToken);
+                var answered = report.Tables.First(t => t.Title == "Calls").Rows.First(r => r.Name == "answered_per_second").Values["value"];
+                List<(string, double, bool)> figures = [("calls_answered_per_second", answered, false)];
+                if (tickets is not null) figures.Add(("ticket_registrations_per_second", tickets.Acknowledged.Count / window.TotalSeconds, true));
+                Baseline.AddRatios(report, baseline, figures);
+            }
             report.FinishedAt = context.Time.GetUtcNow();
             Show(report);
 
