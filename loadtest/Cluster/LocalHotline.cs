@@ -50,8 +50,10 @@ public sealed class LocalHotline : IAsyncDisposable
 
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static string SiloDll => Path.Combine(RepositoryRoot, "Silo", "bin", "Release", "net10.0", "Hotline.Silo.dll");
-    public static string ApiDll => Path.Combine(RepositoryRoot, "Client.Api", "bin", "Release", "net10.0", "Hotline.Client.Api.dll");
+    /// <summary>The configuration this driver was built in (Release from loadtest.sh; a test run's own otherwise), so the hosts match it.</summary>
+    public static string Configuration { get; } = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+    public static string SiloDll => Path.Combine(RepositoryRoot, "Silo", "bin", Configuration, "net10.0", "Hotline.Silo.dll");
+    public static string ApiDll => Path.Combine(RepositoryRoot, "Client.Api", "bin", Configuration, "net10.0", "Hotline.Client.Api.dll");
 
     public static async Task<LocalHotline> StartAsync(HarnessOptions options, string logs, Action<string> say, CancellationToken cancellationToken)
     {

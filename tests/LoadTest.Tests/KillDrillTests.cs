@@ -1,0 +1,57 @@
+using Hotline.LoadTest.Cluster;
+using Hotline.LoadTest.Enqueue;
+using Hotline.LoadTest.Reporting;
+using Hotline.LoadTest.Scenarios;
+
+namespace Hotline.Tests;
+
+/// <summary>
+/// The failure drill at small scale with real processes: three silos on the test PostgreSQL (./test.sh starts it),
+/// calls and work orders flowing, one silo SIGKILLed. Checks the properties, not the timings.
+/// </summary>
+public sealed class KillDrillTests
+{
+    [Fact]
+    public async Task A_silo_killed_during_calls_loses_no_acknowledged_ticket_no_call_on_the_survivors_and_no_due_reminder()
+    {
+        var server = Environment.GetEnvironmentVariable("HOTLINE_TEST_DB")
+            ?? throw new InvalidOperationException("HOTLINE_TEST_DB is not set: run the tests with ./test.sh, which starts a throw-away PostgreSQL and sets it.");
+        var logs = Directory.CreateTempSubdirectory("kill-drill-");
+        var harness = new HarnessOptions { Silos = 3, PgServer = server, Api = false, KillSiloAt = TimeSpan.FromSeconds(8), Logs = logs.FullName };
+        var options = new CallsOptions
+        {
+            Simulation = new EnqueueOptions
+            {
+                Rate = 4,
+                Duration = TimeSpan.FromSeconds(20),
+                Agents = 8,
+                Think = TimeSpan.FromMilliseconds(100),
+                Talk = TimeSpan.FromMilliseconds(500),
+                WrapUp = TimeSpan.FromMilliseconds(100),
+                Patience = TimeSpan.FromSeconds(30),
+                Warmup = TimeSpan.Zero,
+                Grace = TimeSpan.FromSeconds(40),
+                RingTimeoutSeconds = 15,
+            },
+            TicketsRate = 4,
+            Memory = false,
+        };
+
+        Report report;
+        await using (var session = await HotlineSession.StartAsync(harness, null, CancellationToken.None))
+        {
+            report = await CallsScenario.RunAsync("calls", session, options, new ScenarioContext("kill drill test", TimeProvider.System), null, CancellationToken.None);
+            Assert.True(session.Local!.Silos.Single(s => s.Killed).Process.HasExited);
+        }
+
+        var drill = report.Tables.Single(t => t.Title == "Failure drill: kill-silo").Rows.ToDictionary(r => r.Name, r => r.Values["value"]);
+        Assert.True(drill["tickets_acknowledged"] > 0);
+        Assert.Equal(drill["tickets_acknowledged"], drill["tickets_found_in_database"]);
+        Assert.Equal(0, drill["calls_on_surviving_silos_dropped"]);
+        Assert.Equal(drill["calls_waiting_in_queue_at_fault"], drill["calls_waiting_answered"] + drill["calls_waiting_abandoned_by_caller"]);
+        Assert.Equal(drill["calls_on_dead_silo"], drill["calls_on_dead_silo_recorded_lost_with_silo"]);
+        Assert.Equal(drill["reminders_due_during_outage"], drill["reminders_fired_afterwards"]);
+        Assert.True(double.IsFinite(drill["served_again_after_seconds"]), "the cluster served again after the kill");
+        logs.Delete(recursive: true);
+    }
+}
