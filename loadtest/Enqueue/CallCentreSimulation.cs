@@ -395,31 +395,40 @@ public sealed class CallCentreSimulation
         }
         Interlocked.Increment(ref _answered);
         await Task.Delay(Sample(_options.Talk));
-        try
-        {
-            await grain.HangupAsync(CallParty.Agent);
-        }
-        catch (Exception e)
-        {
-            Errors.Add("agent-hangup", e);
-        }
+        await RetryAsync("agent-hangup", () => grain.HangupAsync(CallParty.Agent));
         if (_options.WrapUp > TimeSpan.Zero)
         {
             await Task.Delay(Sample(_options.WrapUp));
+            await RetryAsync("wrap-up", () => _client.GetGrain<ISeatGrain>(agent.JobNo).WrapUpDoneAsync(), refusedIsDone: true);
+        }
+        Finish(call);
+    }
+
+    /// <summary>
+    /// An agent whose button press failed (the cluster or the database was briefly away) presses it again, as a
+    /// person would: up to five tries a second apart, each failure counted. A refusal (a domain error) is final;
+    /// with <paramref name="refusedIsDone"/> it means the thing was already done (e.g. the queue ended the wrap-up).
+    /// </summary>
+    private async Task RetryAsync(string operation, Func<Task> action, bool refusedIsDone = false)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
             try
             {
-                await _client.GetGrain<ISeatGrain>(agent.JobNo).WrapUpDoneAsync();
+                await action();
+                return;
             }
-            catch (DomainException)
+            catch (DomainException) when (refusedIsDone)
             {
-                // The queue's wrap-up limit ended it first: nothing left to do.
+                return;
             }
             catch (Exception e)
             {
-                Errors.Add("wrap-up", e);
+                Errors.Add(operation, e);
+                if (e is DomainException || attempt == 5) return;
             }
+            await Task.Delay(TimeSpan.FromSeconds(1));
         }
-        Finish(call);
     }
 
     private async Task ResumePollingAsync(TrackedCall call)

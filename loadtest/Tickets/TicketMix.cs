@@ -19,7 +19,9 @@ public sealed class TicketMix(IClusterClient client, TicketsOptions options)
     public static readonly string[] Operations = ["create", "dispatch", "sign", "reply", "visit"];
     /// <summary>Share of arrivals per operation; a steady state in which most orders go the whole way.</summary>
     public static readonly double[] Weights = [0.28, 0.18, 0.18, 0.18, 0.18];
-    private static readonly Actor Centre = TicketIntakes.By;
+    private static readonly Actor Intake = TicketIntakes.By;
+    /// <summary>The centre's dispatcher (派单员) dispatches and makes the return visit.</summary>
+    private static readonly Actor Dispatcher = new("9800", "dispatcher", null);
     private static readonly Actor DepartmentUser = new("d9901", "department", Department);
 
     private readonly ITicketIntakeGrain _intake = client.GetGrain<ITicketIntakeGrain>(0);
@@ -109,7 +111,7 @@ public sealed class TicketMix(IClusterClient client, TicketsOptions options)
             {
                 TicketIntake intake;
                 lock (_randomLock) intake = TicketIntakes.Next(_random);
-                done = (await _intake.RegisterAsync(intake, Centre)).Number;
+                done = (await _intake.RegisterAsync(intake, Intake)).Number;
                 Acknowledged.Enqueue(done);
             }
             else
@@ -117,10 +119,10 @@ public sealed class TicketMix(IClusterClient client, TicketsOptions options)
                 var ticket = client.GetGrain<ITicketGrain>(number!);
                 done = (op switch
                 {
-                    1 => await ticket.DispatchAsync(Department, [], "压测派单", Centre),
+                    1 => await ticket.DispatchAsync(Department, [], "压测派单", Dispatcher),
                     2 => await ticket.SignAsync(DepartmentUser),
                     3 => await ticket.ReplyAsync("已按规定办理并答复市民。", DepartmentUser),
-                    _ => await ticket.VisitAsync(Satisfaction.Satisfied, "市民表示满意", Centre),
+                    _ => await ticket.VisitAsync(Satisfaction.Satisfied, "市民表示满意", Dispatcher),
                 }).Number;
             }
             if (measured) Latencies[name].Record((long)Stopwatch.GetElapsedTime(sentAt).TotalMicroseconds);

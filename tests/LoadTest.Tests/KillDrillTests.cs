@@ -54,4 +54,44 @@ public sealed class KillDrillTests
         Assert.True(double.IsFinite(drill["served_again_after_seconds"]), "the cluster served again after the kill");
         logs.Delete(recursive: true);
     }
+
+    [Fact]
+    public async Task A_database_restart_during_calls_loses_no_acknowledged_ticket_and_the_cluster_serves_again()
+    {
+        // The drill stops and starts the PostgreSQL the harness owns, so it gets its own server on a port of its own.
+        var port = int.TryParse(Environment.GetEnvironmentVariable("HOTLINE_TEST_DRILL_PG_PORT"), out var p) ? p : 55446;
+        var logs = Directory.CreateTempSubdirectory("restart-db-drill-");
+        var harness = new HarnessOptions { Silos = 1, PgPort = port, Api = false, RestartDbAt = TimeSpan.FromSeconds(8), DbDown = TimeSpan.FromSeconds(3), Logs = logs.FullName };
+        var options = new CallsOptions
+        {
+            Simulation = new EnqueueOptions
+            {
+                Rate = 4,
+                Duration = TimeSpan.FromSeconds(20),
+                Agents = 8,
+                Think = TimeSpan.FromMilliseconds(100),
+                Talk = TimeSpan.FromMilliseconds(500),
+                WrapUp = TimeSpan.FromMilliseconds(100),
+                Patience = TimeSpan.FromSeconds(30),
+                Warmup = TimeSpan.Zero,
+                Grace = TimeSpan.FromSeconds(30),
+                RingTimeoutSeconds = 15,
+            },
+            TicketsRate = 4,
+            Memory = false,
+        };
+
+        Report report;
+        await using (var session = await HotlineSession.StartAsync(harness, null, CancellationToken.None))
+            report = await CallsScenario.RunAsync("calls", session, options, new ScenarioContext("restart-db drill test", TimeProvider.System), null, CancellationToken.None);
+
+        var drill = report.Tables.Single(t => t.Title == "Failure drill: restart-db").Rows.ToDictionary(r => r.Name, r => r.Values["value"]);
+        Assert.True(drill["tickets_acknowledged"] > 0);
+        Assert.Equal(drill["tickets_acknowledged"], drill["tickets_found_in_database"]);
+        Assert.Equal(drill["reminders_due_during_outage"], drill["reminders_fired_afterwards"]);
+        Assert.True(double.IsFinite(drill["served_again_after_seconds"]), "the cluster served again after the restart");
+        // Every call's record can be read back after the restart: nothing was left unreadable.
+        Assert.DoesNotContain(report.Notes, n => n.Contains("unreadable", StringComparison.Ordinal));
+        logs.Delete(recursive: true);
+    }
 }
