@@ -66,3 +66,9 @@ catch (ScenarioFailedException e)
     Console.Error.WriteLine($"loadtest {scenario.Name}: {e.Message}");
     return 1;
 }
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    // Stopped while the hotline was still starting: what had started was stopped on the way out.
+    Console.Error.WriteLine($"loadtest {scenario.Name}: stopped before the run began; no report.");
+    return 130;
+}

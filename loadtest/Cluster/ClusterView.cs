@@ -32,7 +32,8 @@ public sealed class ClusterView(IClusterClient client)
         return active.Select((h, i) =>
         {
             var mine = grains.Where(g => g.SiloAddress.Equals(h.Address)).ToList();
-            int Count(string type) => mine.Where(g => g.GrainType.Contains(type, StringComparison.OrdinalIgnoreCase)).Sum(g => g.ActivationCount);
+            // Grain types read "Hotline.Queues.QueueGrain,Hotline.Grains": match the class name exactly, not QueueDirectoryGrain.
+            int Count(string type) => mine.Where(g => g.GrainType.Contains($".{type},", StringComparison.Ordinal) || g.GrainType.EndsWith($".{type}", StringComparison.Ordinal)).Sum(g => g.ActivationCount);
             return new SiloFigures(h.Address.ToParsableString(), h.Status.ToString(), mine.Sum(g => g.ActivationCount),
                 Count("CallGrain"), Count("SeatGrain"), Count("QueueGrain"), Count("TicketGrain"),
                 runtime[i].ReceivedMessages, runtime[i].SentMessages);

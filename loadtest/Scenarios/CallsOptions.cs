@@ -34,6 +34,7 @@ public sealed record CallsOptions
           --warmup D               calls arriving in this first part are left out of the latencies (default 5s)
           --grace D                after the last arrival, time for calls to end before they count as lost (default 30s)
           --offers stream|poll     how agents learn of offers (default stream, as the agent desk)
+          --poll-interval D        with --offers poll, how often a waiting call is read (default 200ms)
           --ring-timeout S         the queue's ring timeout in seconds (default 15)
           --strategy NAME          the queue's routing strategy (default longest_idle)
           --seed N                 random seed (default 42)
@@ -54,6 +55,7 @@ public sealed record CallsOptions
             Warmup = args.Duration("warmup", TimeSpan.FromSeconds(5)),
             Grace = args.Duration("grace", TimeSpan.FromSeconds(30)),
             Offers = args.Enum("offers", OfferNotice.Stream),
+            PollInterval = args.Duration("poll-interval", TimeSpan.FromMilliseconds(200), min: TimeSpan.FromMilliseconds(1)),
             RingTimeoutSeconds = args.Int("ring-timeout", 15, min: 1, max: 600),
             Strategy = args.Enum("strategy", RoutingStrategy.LongestIdle),
             Seed = args.Int("seed", 42),
