@@ -32,7 +32,7 @@ public sealed record CallsOptions
           --no-memory              do not measure the silo's heap per seat and per call
           --baseline               afterwards, measure the empty-grain call rate and pgbench's insert rate on the same cluster and show ratios
           --warmup D               calls arriving in this first part are left out of the latencies (default 5s)
-          --grace D                after the last arrival, time for calls to end before they count as lost (default 30s)
+          --grace D                after the last arrival, time for calls to end before they count as lost (default 30s or five mean call lengths)
           --offers stream|poll     how agents learn of offers (default stream, as the agent desk)
           --poll-interval D        with --offers poll, how often a waiting call is read (default 200ms)
           --ring-timeout S         the queue's ring timeout in seconds (default 15)
@@ -53,13 +53,16 @@ public sealed record CallsOptions
             WrapUp = args.Duration("wrap-up", TimeSpan.FromMilliseconds(200)),
             Patience = patience > TimeSpan.Zero ? patience : null,
             Warmup = args.Duration("warmup", TimeSpan.FromSeconds(5)),
-            Grace = args.Duration("grace", TimeSpan.FromSeconds(30)),
+            Grace = args.Duration("grace", TimeSpan.Zero),
             Offers = args.Enum("offers", OfferNotice.Stream),
             PollInterval = args.Duration("poll-interval", TimeSpan.FromMilliseconds(200), min: TimeSpan.FromMilliseconds(1)),
             RingTimeoutSeconds = args.Int("ring-timeout", 15, min: 1, max: 600),
             Strategy = args.Enum("strategy", RoutingStrategy.LongestIdle),
             Seed = args.Int("seed", 42),
         };
+        // Agents still talking when the grace ends would count as lost: by default it covers five mean call lengths.
+        if (simulation.Grace == TimeSpan.Zero)
+            simulation = simulation with { Grace = TimeSpan.FromSeconds(Math.Max(30, 5 * (simulation.Think + simulation.Talk + simulation.WrapUp).TotalSeconds)) };
         return new CallsOptions
         {
             Simulation = simulation,
