@@ -149,7 +149,7 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
     {
         InFlightAtFault = inFlight();
         _startedBeforeFault = allCalls();
-        await using var connection = new NpgsqlConnection(local.ConnectionString);
+        await using var connection = Unpooled(local.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT call_id, coalesce(silo, ''), state FROM call_records WHERE call_id = ANY($1)", connection);
         command.Parameters.AddWithValue(InFlightAtFault.ToArray());
@@ -279,6 +279,13 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
             report.Targets.Add(Check("service resumes within 30 s", "≤ 30 s", "never within 180 s", false, "missed"));
     }
 
+    /// <summary>
+    /// A connection of its own: a pooled one opened before a database restart is dead afterwards and fails its
+    /// first command (57P01), which would make the drill's own check fail instead of the hotline.
+    /// </summary>
+    private static NpgsqlConnection Unpooled(string connectionString) =>
+        new(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+
     private static TargetCheck Check(string name, string wanted, string measured, bool met, string verdict) => new(name, wanted, measured, met, verdict);
 
     private static (int Ok, int Dropped) Outcomes(IEnumerable<string> ids, IReadOnlyDictionary<string, CallSnapshot?> finals)
@@ -295,7 +302,7 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
     private async Task<int> CountTicketsAsync(IReadOnlyCollection<string> numbers, CancellationToken cancellationToken)
     {
         if (numbers.Count == 0) return 0;
-        await using var connection = new NpgsqlConnection(session.ConnectionString);
+        await using var connection = Unpooled(session.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT count(*) FROM tickets WHERE number = ANY($1)", connection);
         command.Parameters.AddWithValue(numbers.ToArray());
