@@ -45,6 +45,13 @@ public sealed class CommandLine
 
     public bool Has(string name) => _options.ContainsKey(name);
 
+    /// <summary>Gives an option a value when the command line did not (a scenario's own default for a shared option).</summary>
+    public CommandLine WithDefault(string name, string value)
+    {
+        _options.TryAdd(name, value);
+        return this;
+    }
+
     /// <summary>True when the bare flag is present (or given as <c>--flag=true</c>).</summary>
     public bool Flag(string name)
     {

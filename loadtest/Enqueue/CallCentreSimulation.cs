@@ -93,7 +93,7 @@ public sealed class CallCentreSimulation
             Name = $"Benchmark {QueueId}",
             Strategy = _options.Strategy,
             RingTimeoutSeconds = _options.RingTimeoutSeconds,
-            WrapUpSeconds = 0,
+            WrapUpSeconds = _options.WrapUpSeconds,
             MinimumLevel = AcdRouter.MinLevel,
         });
         await Parallel.ForEachAsync(_agents.Values, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
@@ -122,8 +122,10 @@ public sealed class CallCentreSimulation
         _runStarted = Stopwatch.GetTimestamp();
         try
         {
+            var thinning = new Random(_options.Seed + 3);
             foreach (var offset in arrivals.Schedule(_options.Duration))
             {
+                if (_options.RateAt is { } share && thinning.NextDouble() >= share(offset)) continue;
                 var wait = offset - Stopwatch.GetElapsedTime(_runStarted);
                 if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
@@ -222,6 +224,20 @@ public sealed class CallCentreSimulation
         });
 
     public Task<QueueSnapshot> QueueSnapshotAsync() => Queue.GetAsync();
+
+    /// <summary>Calls started and not yet ended on the client's side (the failure drills look at them at the moment of a fault).</summary>
+    public IReadOnlyList<string> InFlightCallIds() =>
+        _calls.Values.Where(c => Volatile.Read(ref c.Done) == 0).Select(c => c.Id).ToList();
+
+    public IReadOnlyList<string> AllCallIds() => _calls.Keys.ToList();
+
+    /// <summary>The records read by <see cref="CollectAsync"/>, by call id (null: unreadable).</summary>
+    public IReadOnlyDictionary<string, CallSnapshot?> Finals() =>
+        _calls.Values.Where(c => !c.NeverEntered).ToDictionary(c => c.Id, c => c.Final, StringComparer.Ordinal);
+
+    /// <summary>Calls whose record was read, for the figures computed from the calls' own timestamps.</summary>
+    public IEnumerable<(CallSnapshot Snapshot, bool Measured)> Records() =>
+        _calls.Values.Where(c => c.Final is not null).Select(c => (c.Final!, c.Measured));
 
     /// <summary>The agents' ears: offers to our seats are answered, rung-out seats made ready again.</summary>
     public Task OnSeatEventAsync(HotlineEvent e, StreamSequenceToken? token)
@@ -363,6 +379,7 @@ public sealed class CallCentreSimulation
     private async Task AnswerAndTalkAsync(SimulatedAgent agent, TrackedCall call)
     {
         var grain = _client.GetGrain<ICallGrain>(call.Id);
+        if (_options.Think > TimeSpan.Zero) await Task.Delay(Sample(_options.Think));
         try
         {
             await grain.AnswerAsync(agent.JobNo);
@@ -378,15 +395,40 @@ public sealed class CallCentreSimulation
         }
         Interlocked.Increment(ref _answered);
         await Task.Delay(Sample(_options.Talk));
-        try
+        await RetryAsync("agent-hangup", () => grain.HangupAsync(CallParty.Agent));
+        if (_options.WrapUp > TimeSpan.Zero)
         {
-            await grain.HangupAsync(CallParty.Agent);
-        }
-        catch (Exception e)
-        {
-            Errors.Add("agent-hangup", e);
+            await Task.Delay(Sample(_options.WrapUp));
+            await RetryAsync("wrap-up", () => _client.GetGrain<ISeatGrain>(agent.JobNo).WrapUpDoneAsync(), refusedIsDone: true);
         }
         Finish(call);
+    }
+
+    /// <summary>
+    /// An agent whose button press failed (the cluster or the database was briefly away) presses it again, as a
+    /// person would: up to five tries a second apart, each failure counted. A refusal (a domain error) is final;
+    /// with <paramref name="refusedIsDone"/> it means the thing was already done (e.g. the queue ended the wrap-up).
+    /// </summary>
+    private async Task RetryAsync(string operation, Func<Task> action, bool refusedIsDone = false)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (DomainException) when (refusedIsDone)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Errors.Add(operation, e);
+                if (e is DomainException || attempt == 5) return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     private async Task ResumePollingAsync(TrackedCall call)

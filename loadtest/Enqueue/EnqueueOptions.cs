@@ -43,6 +43,21 @@ public sealed record EnqueueOptions
     public int Seed { get; init; } = 42;
     public OfferNotice Offers { get; init; } = OfferNotice.Stream;
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>Mean of the exponential time an agent takes to pick up an offer; zero: at once.</summary>
+    public TimeSpan Think { get; init; } = TimeSpan.Zero;
+    /// <summary>Mean of the exponential after-call work; zero: the seat is ready as soon as the call ends.</summary>
+    public TimeSpan WrapUp { get; init; } = TimeSpan.Zero;
+    /// <summary>
+    /// The share of <see cref="Rate"/> (0–1) in force at a time into the run; null: always the full rate. The
+    /// arrivals are then a thinned Poisson process, the <c>day</c> scenario's arrival curve.
+    /// </summary>
+    public Func<TimeSpan, double>? RateAt { get; init; }
+
+    /// <summary>
+    /// The queue's own wrap-up limit: the agents end their wrap-up themselves (WrapUpDone) after a sampled time,
+    /// and the queue's timer only catches the rare long sample, at five times the mean.
+    /// </summary>
+    public int WrapUpSeconds => WrapUp <= TimeSpan.Zero ? 0 : (int)Math.Ceiling(Math.Max(1, WrapUp.TotalSeconds * 5));
 
     public const string Usage = $"""
           --rate N                 Poisson call arrivals per second (default 100)
@@ -97,7 +112,7 @@ public sealed record EnqueueOptions
         ["grace"] = Durations.Format(Grace),
         ["queue"] = queue,
         ["ring_timeout_seconds"] = RingTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
-        ["wrap_up_seconds"] = "0",
+        ["wrap_up_seconds"] = WrapUpSeconds.ToString(CultureInfo.InvariantCulture),
         ["strategy"] = Names.Of(Strategy),
         ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
         ["offers"] = Names.Of(Offers),

@@ -16,9 +16,11 @@ public sealed class Latency(string unit, long highestTrackable)
     /// <summary>Values below 1 are recorded as 1, the histogram's floor; above the ceiling as the ceiling.</summary>
     public void Record(long value) => _histogram.RecordValue(Math.Clamp(value, 1, _histogram.HighestTrackableValue));
 
-    public double Percentile(double percentile) => Count == 0 ? double.NaN : _histogram.GetValueAtPercentile(percentile);
-    public double Max => Count == 0 ? double.NaN : _histogram.GetMaxValue();
-    public double Mean => Count == 0 ? double.NaN : _histogram.GetMean();
+    // Reads go through a copy: a late response may still be recorded while a report is written, and the
+    // histogram's enumerators refuse a source modified under them.
+    public double Percentile(double percentile) => Count == 0 ? double.NaN : _histogram.Copy().GetValueAtPercentile(percentile);
+    public double Max => Count == 0 ? double.NaN : _histogram.Copy().GetMaxValue();
+    public double Mean => Count == 0 ? double.NaN : _histogram.Copy().GetMean();
 
     /// <summary>
     /// Adds count, p50/p90/p99/max and mean to the row, each divided by <paramref name="scale"/> (e.g. ns → µs);

@@ -15,6 +15,7 @@ public sealed class Report
 {
     public const string JsonFileName = "report.json";
     public const string MarkdownFileName = "report.md";
+    public const string HtmlFileName = "report.html";
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -35,6 +36,12 @@ public sealed class Report
     public Dictionary<string, string> Parameters { get; init; } = [];
     public List<ReportTable> Tables { get; init; } = [];
     public List<string> Notes { get; init; } = [];
+    /// <summary>Latency per operation in milliseconds, by operation name (<c>enqueue_to_offer</c>, <c>ticket_create</c>).</summary>
+    public Dictionary<string, OperationFigures> Operations { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>The live figures as sampled during the run, once a second; the HTML page draws them.</summary>
+    public List<ProgressSample> Timeline { get; init; } = [];
+    /// <summary>The issue's targets this run can speak to, each met or missed by how much.</summary>
+    public List<TargetCheck> Targets { get; init; } = [];
 
     public ReportTable AddTable(string title, string rowHeader, string? description = null)
     {
@@ -60,6 +67,17 @@ public sealed class Report
             if (table.Description is not null) md.Append(table.Description).Append("\n\n");
             AppendTable(md, table);
         }
+        if (Operations.Count > 0)
+        {
+            md.Append("\n### Operations (ms)\n\n| operation | count | p50 | p90 | p99 | max | lost |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var (name, op) in Operations)
+                md.Append(CultureInfo.InvariantCulture, $"| {name} | {FormatValue(op.Count)} | {FormatValue(op.P50)} | {FormatValue(op.P90)} | {FormatValue(op.P99)} | {FormatValue(op.Max)} | {(op.Lost is { } lost ? FormatValue(lost) : "")} |\n");
+        }
+        if (Targets.Count > 0)
+        {
+            md.Append("\n### Targets\n\n| target | wanted | measured | verdict |\n|---|---|---|---|\n");
+            foreach (var t in Targets) md.Append(CultureInfo.InvariantCulture, $"| {t.Name} | {t.Wanted} | {t.Measured} | {t.Verdict} |\n");
+        }
         if (Notes.Count > 0)
         {
             md.Append("\n### Notes\n\n");
@@ -68,12 +86,21 @@ public sealed class Report
         return md.ToString();
     }
 
-    /// <summary>Writes <c>report.json</c> and <c>report.md</c> into the folder, creating it.</summary>
+    /// <summary>Writes <c>report.json</c>, <c>report.md</c> and <c>report.html</c> into the folder, creating it.</summary>
     public async Task WriteAsync(string directory, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, JsonFileName), ToJson() + "\n", cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, MarkdownFileName), ToMarkdown(), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, HtmlFileName), ReportHtml.Render(this), cancellationToken);
+    }
+
+    /// <summary>Adds a latency (recorded in µs) as an operation in milliseconds.</summary>
+    public OperationFigures AddOperation(string name, Latency latencyUs, int? lost = null)
+    {
+        var op = OperationFigures.From(latencyUs, 1000) with { Lost = lost };
+        Operations[name] = op;
+        return op;
     }
 
     public static string FormatValue(double value) =>
@@ -128,3 +155,33 @@ public sealed class ReportRow
         return this;
     }
 }
+
+/// <summary>One operation's latency in milliseconds; <see cref="Lost"/> only for calls.</summary>
+public sealed record OperationFigures
+{
+    public long Count { get; init; }
+    public double P50 { get; init; }
+    public double P90 { get; init; }
+    public double P99 { get; init; }
+    public double Max { get; init; }
+    /// <summary>Calls that entered and never ended in a recorded state.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Lost { get; init; }
+
+    public static OperationFigures From(Latency latency, double scale) => latency.Count == 0
+        ? new OperationFigures()
+        : new OperationFigures
+        {
+            Count = latency.Count,
+            P50 = Math.Round(latency.Percentile(50) / scale, 3),
+            P90 = Math.Round(latency.Percentile(90) / scale, 3),
+            P99 = Math.Round(latency.Percentile(99) / scale, 3),
+            Max = Math.Round(latency.Max / scale, 3),
+        };
+}
+
+/// <summary>The live figures at one moment of the run.</summary>
+public sealed record ProgressSample(double ElapsedSeconds, double RatePerSecond, long InFlight, double? P99Ms, long Errors);
+
+/// <summary>A target from the issue, what this run measured and whether (by how much) it missed.</summary>
+public sealed record TargetCheck(string Name, string Wanted, string Measured, bool Met, string Verdict);

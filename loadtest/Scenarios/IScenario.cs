@@ -20,4 +20,4 @@ public interface IScenario
 }
 
 /// <summary>What every scenario gets from the driver.</summary>
-public sealed record ScenarioContext(string Command, TimeProvider Time);
+public sealed record ScenarioContext(string Command, TimeProvider Time, string? OutDir = null);

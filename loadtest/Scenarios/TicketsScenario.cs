@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hotline.LoadTest.Cli;
+using Hotline.LoadTest.Cluster;
 using Hotline.LoadTest.Enqueue;
 using Hotline.LoadTest.Reporting;
 using Hotline.LoadTest.Tickets;
@@ -18,12 +19,18 @@ public sealed class TicketsScenario : IScenario
 {
     public string Name => "tickets";
     public string Summary => "durable ticket registrations per second and latency against a running silo (Poisson rate or closed loop), optionally beside pgbench";
-    public string Usage => TicketsOptions.Usage;
+    public string Usage => TicketsOptions.Usage + "      --create-only            with --rate N, registrations only instead of the life-cycle mix\n" + HarnessOptions.Usage;
 
     public async Task<Report> RunAsync(CommandLine options, ScenarioContext context, CancellationToken cancellationToken)
     {
+        // --db (or HOTLINE_DB) names a silo's database that is already up; without it the harness starts the hotline.
+        var databaseGiven = options.Has("db") || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EnqueueOptions.DatabaseVariable));
         var o = TicketsOptions.Parse(options, Environment.GetEnvironmentVariable);
+        var createOnly = options.Flag("create-only");
+        var harness = HarnessOptions.Parse(options, Environment.GetEnvironmentVariable);
         options.EnsureAllRead();
+        if (databaseGiven) harness = harness with { Target = o.Database };
+        var mix = o.Rate is not null && !createOnly;
 
         var report = new Report
         {
@@ -33,67 +40,116 @@ public sealed class TicketsScenario : IScenario
             Machine = MachineInfo.Current(),
             Parameters = o.Describe(),
         };
+        report.Parameters["mix"] = mix ? string.Join(", ", TicketMix.Operations.Zip(TicketMix.Weights, (op, w) => $"{op} {w:P0}")) : "create only";
+        harness.Describe(report.Parameters);
 
-        using var host = HotlineClient.Build(o.ClientOptions());
-        try
+        await using var session = await HotlineSession.StartAsync(harness, context.OutDir, cancellationToken);
+        o = o with { Database = session.ConnectionString };
+        report.Parameters["database"] = EnqueueOptions.RedactPassword(session.ConnectionString);
+        var client = session.Client;
+        report.Notes.Add(await EnsureCategoryAsync(client));
+        if (mix)
         {
-            await host.StartAsync(cancellationToken);
+            await RunMixAsync(client, o, report, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        else
         {
-            throw new ScenarioFailedException(
-                $"cannot reach the hotline cluster through {EnqueueOptions.RedactPassword(o.Database)}: {e.Message} Is a silo running against that database (--db or ${EnqueueOptions.DatabaseVariable})?", e);
-        }
-        TicketLoad load;
-        TimeSpan window;
-        bool drained;
-        try
-        {
-            var client = host.Client();
-            report.Notes.Add(await EnsureCategoryAsync(client));
-            load = new TicketLoad(client, o);
+            var load = new TicketLoad(client, o);
             AnsiConsole.MarkupLine(o.ClosedLoop
                 ? $"[grey]tickets[/] closed loop, {o.Concurrency} outstanding registrations for {Durations.Format(o.Duration)}…"
                 : $"[grey]tickets[/] {o.Rate} registrations/s (Poisson) for {Durations.Format(o.Duration)}…");
             var run = o.ClosedLoop ? load.RunClosedAsync(cancellationToken) : load.RunOpenAsync(o.Rate!.Value, cancellationToken);
             await ProgressAsync(load, run, "sending");
-            window = await run;
+            var window = await run;
             var drain = load.DrainAsync(cancellationToken);
             await ProgressAsync(load, drain, "draining");
-            drained = await drain;
+            var drained = await drain;
+            report.AddOperation("ticket_create", load.Registration);
+            var rate = FillTickets(report, o, load, window, drained);
+            await PgbenchAsync(report, o, rate, cancellationToken);
         }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
-        }
-
-        var ticketRate = FillTickets(report, o, load, window, drained);
-
-        if (o.Pgbench)
-        {
-            string synchronousCommit;
-            IReadOnlyList<PgbenchResult> results;
-            try
-            {
-                synchronousCommit = await Pgbench.ShowAsync(o.Database, "synchronous_commit", cancellationToken);
-                AnsiConsole.MarkupLine($"[grey]tickets[/] pgbench baseline on the same database (synchronous_commit = {synchronousCommit})…");
-                results = await Pgbench.RunAsync(o, line => AnsiConsole.MarkupLine($"[grey]pgbench[/] {Markup.Escape(line)}"), cancellationToken);
-            }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or IOException)
-            {
-                throw new ScenarioFailedException($"pgbench baseline: cannot prepare the database: {e.Message}", e);
-            }
-            report.Parameters["synchronous_commit"] = synchronousCommit;
-            FillPgbench(report, o, results, synchronousCommit, ticketRate);
-        }
-
         report.FinishedAt = context.Time.GetUtcNow();
-        foreach (var table in report.Tables) ConsoleTables.Show(table);
+        CallsScenario.Show(report);
         return report;
     }
 
+    /// <summary>The life-cycle mix at a Poisson rate of operations, then (with --pgbench) the baseline beside it.</summary>
+    private static async Task RunMixAsync(IClusterClient client, TicketsOptions o, Report report, CancellationToken cancellationToken)
+    {
+        var mix = new TicketMix(client, o);
+        try
+        {
+            await mix.PrepareAsync();
+        }
+        catch (Exception e) when (ErrorLog.IsClusterFailure(e))
+        {
+            throw new ScenarioFailedException($"could not set up department {TicketMix.Department}: {e.Message}", e);
+        }
+        AnsiConsole.MarkupLine($"[grey]tickets[/] {o.Rate} operations/s (Poisson) for {Durations.Format(o.Duration)}: create, dispatch, sign, reply, visit…");
+        var last = (Seconds: 0.0, Sent: 0L);
+        var progress = new LiveProgress("tickets", report, () =>
+        [
+            ("elapsed", $"{mix.Elapsed.TotalSeconds:0}s"),
+            ("sent", mix.Sent.ToString(CultureInfo.InvariantCulture)),
+            ("rate/s", mix.Elapsed.TotalSeconds > 0 ? (mix.Sent / Math.Min(mix.Elapsed.TotalSeconds, o.Duration.TotalSeconds)).ToString("0.0", CultureInfo.InvariantCulture) : "–"),
+            ("in flight", mix.InFlight.ToString(CultureInfo.InvariantCulture)),
+            ("p99 create", mix.Latencies["create"].Count > 0 ? $"{mix.Latencies["create"].Percentile(99) / 1000:0.#} ms" : "–"),
+            ("errors", mix.Failed.ToString(CultureInfo.InvariantCulture)),
+        ], at =>
+        {
+            var sent = mix.Sent;
+            var rate = at > last.Seconds ? (sent - last.Sent) / (at - last.Seconds) : 0;
+            last = (at, sent);
+            var create = mix.Latencies["create"];
+            return new ProgressSample(Math.Round(at, 1), Math.Round(rate, 2), mix.InFlight, create.Count > 0 ? create.Percentile(99) / 1000 : null, mix.Failed);
+        });
+        var run = mix.RunOpenAsync(o.Rate!.Value, cancellationToken);
+        await progress.WatchAsync(run, "sending");
+        var window = await run;
+        var drain = mix.DrainAsync(cancellationToken);
+        await progress.WatchAsync(drain, "draining");
+        await drain;
+
+        foreach (var op in TicketMix.Operations) report.AddOperation(op, mix.Latencies[op]);
+        var t = report.AddTable("Operations", "operation", $"Latency in ms of operations sent after the first {Durations.Format(o.Warmup)}; count_all includes the warm-up.");
+        foreach (var op in TicketMix.Operations)
+            mix.Latencies[op].AddTo(t.AddRow(op), "ms", 1000).Set("count_all", mix.Counts.GetValueOrDefault(op));
+        var figures = report.AddTable("Tickets", "figure");
+        figures.AddRow("target_operations_per_second").Set("value", o.Rate!.Value);
+        figures.AddRow("operations_per_second").Set("value", Math.Round(mix.Succeeded / window.TotalSeconds, 1));
+        figures.AddRow("creates_per_second").Set("value", Math.Round(mix.Counts.GetValueOrDefault("create") / window.TotalSeconds, 1));
+        figures.AddRow("sent").Set("value", mix.Sent);
+        figures.AddRow("errors").Set("value", mix.Failed);
+        figures.AddRow("outstanding_at_end").Set("value", mix.InFlight);
+        foreach (var (kind, count, message) in mix.Errors.Summary()) report.Notes.Add($"Errors {kind}: {count} (first: {message})");
+        report.Notes.Add("Each arrival picks an operation by weight and takes an order that reached the step before it; when none is waiting it registers a new order instead, so creates run above their weight at the start. Every operation returns after the order's row and history are committed.");
+        var create = report.Operations["create"];
+        if (o.Rate >= 1000 && create.Count > 0)
+            report.Targets.Add(new TargetCheck("ticket create p99 at 1,000/s", "≤ 50 ms", $"{create.P99:0.#} ms", create.P99 <= 50, create.P99 <= 50 ? "met" : $"missed by {create.P99 - 50:0.#} ms"));
+        await PgbenchAsync(report, o, mix.Counts.GetValueOrDefault("create") / window.TotalSeconds, cancellationToken);
+    }
+
+    private static async Task PgbenchAsync(Report report, TicketsOptions o, double ticketRate, CancellationToken cancellationToken)
+    {
+        if (!o.Pgbench) return;
+        string synchronousCommit;
+        IReadOnlyList<PgbenchResult> results;
+        try
+        {
+            synchronousCommit = await Pgbench.ShowAsync(o.Database, "synchronous_commit", cancellationToken);
+            AnsiConsole.MarkupLine($"[grey]tickets[/] pgbench baseline on the same database (synchronous_commit = {synchronousCommit})…");
+            results = await Pgbench.RunAsync(o, line => AnsiConsole.MarkupLine($"[grey]pgbench[/] {Markup.Escape(line)}"), cancellationToken);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or IOException)
+        {
+            throw new ScenarioFailedException($"pgbench baseline: cannot prepare the database: {e.Message}", e);
+        }
+        report.Parameters["synchronous_commit"] = synchronousCommit;
+        FillPgbench(report, o, results, synchronousCommit, ticketRate);
+    }
+
     /// <summary>Adds <c>housing-fund</c> to the catalogue when it lacks it, keeping every other category and rule.</summary>
-    private static async Task<string> EnsureCategoryAsync(IClusterClient client)
+    internal static async Task<string> EnsureCategoryAsync(IClusterClient client)
     {
         var catalogue = client.GetGrain<ICatalogueGrain>(ICatalogueGrain.Centre);
         try
@@ -178,7 +234,10 @@ public sealed class TicketsScenario : IScenario
         ratio.AddRow("ticket_registrations_per_second").Set("value", Math.Round(ticketRate, 1));
         ratio.AddRow("pgbench_best_inserts_per_second").Set("value", Math.Round(best.Tps!.Value, 1));
         ratio.AddRow("pgbench_best_clients").Set("value", best.Clients);
-        ratio.AddRow("ratio_tickets_to_inserts").Set("value", Math.Round(ticketRate / best.Tps!.Value, 3));
+        var share = ticketRate / best.Tps!.Value;
+        ratio.AddRow("ratio_tickets_to_inserts").Set("value", Math.Round(share, 3));
+        report.Targets.Add(new TargetCheck("durable ticket creation ≥ half of pgbench's insert rate", $"≥ {best.Tps.Value / 2:0}/s (0.5)",
+            $"{ticketRate:0.#}/s ({share:0.###})", share >= 0.5, share >= 0.5 ? "met" : $"missed by {best.Tps.Value / 2 - ticketRate:0}/s ({0.5 / Math.Max(share, 1e-9):0.#}× short)"));
         report.Notes.Add("pgbench ran after the ticket load had finished (the silo still running, idle), so the two did not compete; bench_insert was dropped afterwards. " +
             "A ticket registration is more than one INSERT (the order's row and its history, in one transaction, plus the silo's own work), so a ratio well below 1 is expected; it shows how far the registration path is from the database's own commit limit on this machine.");
     }

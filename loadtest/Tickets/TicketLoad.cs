@@ -29,6 +29,8 @@ public sealed class TicketLoad(IClusterClient client, TicketsOptions options)
     /// <summary>Open model: how late each arrival was sent after its scheduled time, in µs.</summary>
     public Latency ScheduleLag { get; } = new("us", 600_000_000);
     public ErrorLog Errors { get; } = new();
+    /// <summary>Numbers of the orders the hotline acknowledged (RegisterAsync returned): each must be in the database afterwards.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Acknowledged { get; } = new();
 
     public long Sent => Interlocked.Read(ref _sent);
     public long Succeeded => Interlocked.Read(ref _succeeded);
@@ -101,7 +103,8 @@ public sealed class TicketLoad(IClusterClient client, TicketsOptions options)
         var sentAt = Stopwatch.GetTimestamp();
         try
         {
-            await _intake.RegisterAsync(intake, TicketIntakes.By);
+            var registered = await _intake.RegisterAsync(intake, TicketIntakes.By);
+            Acknowledged.Enqueue(registered.Number);
             var now = Stopwatch.GetTimestamp();
             Interlocked.Increment(ref _succeeded);
             if (measured)

@@ -1,0 +1,103 @@
+using Hotline.LoadTest.Cluster;
+using Hotline.LoadTest.Enqueue;
+using Hotline.LoadTest.Reporting;
+using Hotline.LoadTest.Scenarios;
+
+namespace Hotline.Tests;
+
+/// <summary>
+/// The failure drill at small scale with real processes: three silos on the test PostgreSQL (./test.sh starts it),
+/// calls and work orders flowing, one silo SIGKILLed. Checks the properties, not the timings.
+/// </summary>
+public sealed class KillDrillTests
+{
+    [Fact]
+    public async Task A_silo_killed_during_calls_loses_no_acknowledged_ticket_and_no_due_reminder_and_the_cluster_serves_again()
+    {
+        var server = Environment.GetEnvironmentVariable("HOTLINE_TEST_DB")
+            ?? throw new InvalidOperationException("HOTLINE_TEST_DB is not set: run the tests with ./test.sh, which starts a throw-away PostgreSQL and sets it.");
+        var logs = Directory.CreateTempSubdirectory("kill-drill-");
+        var harness = new HarnessOptions { Silos = 3, PgServer = server, Api = false, KillSiloAt = TimeSpan.FromSeconds(8), Logs = logs.FullName };
+        var options = new CallsOptions
+        {
+            Simulation = new EnqueueOptions
+            {
+                Rate = 4,
+                Duration = TimeSpan.FromSeconds(20),
+                Agents = 8,
+                Think = TimeSpan.FromMilliseconds(100),
+                Talk = TimeSpan.FromMilliseconds(500),
+                WrapUp = TimeSpan.FromMilliseconds(100),
+                Patience = TimeSpan.FromSeconds(30),
+                Warmup = TimeSpan.Zero,
+                Grace = TimeSpan.FromSeconds(40),
+                RingTimeoutSeconds = 15,
+            },
+            TicketsRate = 4,
+            Memory = false,
+        };
+
+        Report report;
+        await using (var session = await HotlineSession.StartAsync(harness, null, CancellationToken.None))
+        {
+            report = await CallsScenario.RunAsync("calls", session, options, new ScenarioContext("kill drill test", TimeProvider.System), null, CancellationToken.None);
+            Assert.True(session.Local!.Silos.Single(s => s.Killed).Process.HasExited);
+        }
+
+        var drill = report.Tables.Single(t => t.Title == "Failure drill: kill-silo").Rows.ToDictionary(r => r.Name, r => r.Values["value"]);
+        Assert.True(drill["tickets_acknowledged"] > 0);
+        Assert.Equal(drill["tickets_acknowledged"], drill["tickets_found_in_database"]);
+        // Not asserted here: calls on the surviving silos all ending normally. The hotline does not hold that yet
+        // (see the next test and BENCHMARKS.md, "Failure drill"); the drill reports it in calls_on_surviving_silos_dropped.
+        Assert.Equal(drill["reminders_due_during_outage"], drill["reminders_fired_afterwards"]);
+        Assert.True(double.IsFinite(drill["served_again_after_seconds"]), "the cluster served again after the kill");
+        logs.Delete(recursive: true);
+    }
+
+    [Fact(Skip = "Fails today (2 calls dropped in this suite's run of 13:04 UTC, 24 of 53 in the kill2 benchmark): a call whose enqueue or hang-up fails while the queue's silo is dead stays queued/talking for good. For the owners of Grains/Calls and Grains/Queues; see BENCHMARKS.md, Failure drill.")]
+    public void Calls_on_the_surviving_silos_all_end_normally_after_a_silo_is_killed()
+    {
+        // When the grains hold it, assert calls_on_surviving_silos_dropped == 0 and
+        // calls_waiting_in_queue_at_fault == calls_waiting_answered + calls_waiting_abandoned_by_caller in the test above.
+    }
+
+    [Fact]
+    public async Task A_database_restart_during_calls_loses_no_acknowledged_ticket_and_the_cluster_serves_again()
+    {
+        // The drill stops and starts the PostgreSQL the harness owns, so it gets its own server on a port of its own.
+        var port = int.TryParse(Environment.GetEnvironmentVariable("HOTLINE_TEST_DRILL_PG_PORT"), out var p) ? p : 55446;
+        var logs = Directory.CreateTempSubdirectory("restart-db-drill-");
+        var harness = new HarnessOptions { Silos = 1, PgPort = port, Api = false, RestartDbAt = TimeSpan.FromSeconds(8), DbDown = TimeSpan.FromSeconds(3), Logs = logs.FullName };
+        var options = new CallsOptions
+        {
+            Simulation = new EnqueueOptions
+            {
+                Rate = 4,
+                Duration = TimeSpan.FromSeconds(20),
+                Agents = 8,
+                Think = TimeSpan.FromMilliseconds(100),
+                Talk = TimeSpan.FromMilliseconds(500),
+                WrapUp = TimeSpan.FromMilliseconds(100),
+                Patience = TimeSpan.FromSeconds(30),
+                Warmup = TimeSpan.Zero,
+                Grace = TimeSpan.FromSeconds(30),
+                RingTimeoutSeconds = 15,
+            },
+            TicketsRate = 4,
+            Memory = false,
+        };
+
+        Report report;
+        await using (var session = await HotlineSession.StartAsync(harness, null, CancellationToken.None))
+            report = await CallsScenario.RunAsync("calls", session, options, new ScenarioContext("restart-db drill test", TimeProvider.System), null, CancellationToken.None);
+
+        var drill = report.Tables.Single(t => t.Title == "Failure drill: restart-db").Rows.ToDictionary(r => r.Name, r => r.Values["value"]);
+        Assert.True(drill["tickets_acknowledged"] > 0);
+        Assert.Equal(drill["tickets_acknowledged"], drill["tickets_found_in_database"]);
+        Assert.Equal(drill["reminders_due_during_outage"], drill["reminders_fired_afterwards"]);
+        Assert.True(double.IsFinite(drill["served_again_after_seconds"]), "the cluster served again after the restart");
+        // Every call's record can be read back after the restart: nothing was left unreadable.
+        Assert.DoesNotContain(report.Notes, n => n.StartsWith("Lost calls by the state", StringComparison.Ordinal) && n.Contains("unreadable", StringComparison.Ordinal));
+        logs.Delete(recursive: true);
+    }
+}
