@@ -7,7 +7,7 @@ using Npgsql;
 namespace Hotline.LoadTest.Cluster;
 
 /// <summary>One silo process the harness started, with the ports that name it in the membership table.</summary>
-public sealed record SiloProcess(int Index, int SiloPort, int GatewayPort, string Url, ChildProcess Process)
+public sealed record SiloProcess(int Index, int SiloPort, int GatewayPort, string Url, ChildProcess Process, int SipPort)
 {
     public bool Killed { get; set; }
     public DateTimeOffset? KilledAt { get; set; }
@@ -154,7 +154,9 @@ public sealed class LocalHotline : IAsyncDisposable
 
     private SiloProcess StartSilo(int index)
     {
-        var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
+        var (siloPort, gatewayPort, httpPort, sipPort) = (FreePort(), FreePort(), FreePort(), FreePort());
+        // Silos on one machine: each edge its own SIP port and its own slice of RTP ports.
+        var rtpMin = 20000 + index * 2000;
         var url = $"http://127.0.0.1:{httpPort}";
         string[] args =
         [
@@ -167,10 +169,14 @@ public sealed class LocalHotline : IAsyncDisposable
             "--Hotline:Grains:SimulatedTrunkEnabled=true",
             // The survivors look for calls left on a dead silo every 5 s rather than 30 s, so a drill settles sooner.
             "--Hotline:Silo:LostCallSweepSeconds=5",
+            $"--Hotline:Telephony:SipPort={sipPort}",
+            $"--Hotline:Telephony:RtpPortMin={rtpMin}",
+            $"--Hotline:Telephony:RtpPortMax={rtpMin + 1999}",
+            $"--Hotline:Telephony:RecordingsPath={Path.Combine(Logs, "recordings")}",
         ];
         var process = ChildProcess.Start($"silo-{index + 1}", "dotnet", args, Path.Combine(Logs, $"silo-{index + 1}.log"),
             workingDirectory: RepositoryRoot, environment: Production);
-        var silo = new SiloProcess(index, siloPort, gatewayPort, url, process);
+        var silo = new SiloProcess(index, siloPort, gatewayPort, url, process, sipPort);
         lock (_silos) _silos.Add(silo);
         return silo;
     }
