@@ -25,7 +25,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     {
         var migrations = Migration.LoadEmbedded();
 
-        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo"], migrations.Select(m => m.Label));
+        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo", "0005_recordings"], migrations.Select(m => m.Label));
         Assert.All(migrations, m => Assert.Matches("^[0-9a-f]{64}$", m.Checksum));
     }
 
@@ -48,7 +48,8 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         Assert.Equal(
             [
                 "auth_tokens", "call_records", "orleansmembershiptable", "orleansmembershipversiontable",
-                "orleansquery", "orleansreminderstable", "orleansstorage", "schema_migrations", "ticket_history", "tickets", "users",
+                "orleansquery", "orleansreminderstable", "orleansstorage", "recordings", "schema_migrations", "ticket_history", "tickets",
+                "users",
             ],
             tables);
         Assert.Equal(OrleansQueryKeys.All.Order(StringComparer.Ordinal), await _db.ColumnAsync("SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey COLLATE \"C\""));
