@@ -36,18 +36,18 @@ public static class IvrApi
 
     private static IIvrFlowGrain Flows(IClusterClient cluster) => cluster.GetGrain<IIvrFlowGrain>(IIvrFlowGrain.Centre);
 
-    private static async Task<JsonHttpResult<IvrFlowVersionResponse>> GetCurrent(IClusterClient cluster) =>
+    internal static async Task<JsonHttpResult<IvrFlowVersionResponse>> GetCurrent(IClusterClient cluster) =>
         Json(IvrFlowVersionResponse.From(await Flows(cluster).GetCurrentAsync()));
 
-    private static async Task<JsonHttpResult<IReadOnlyList<IvrFlowVersionInfo>>> GetVersions(IClusterClient cluster) =>
+    internal static async Task<JsonHttpResult<IReadOnlyList<IvrFlowVersionInfo>>> GetVersions(IClusterClient cluster) =>
         TypedResults.Json(await Flows(cluster).GetVersionsAsync(), IvrFlowJson.Options);
 
-    private static async Task<Results<JsonHttpResult<IvrFlowVersionResponse>, ProblemHttpResult>> GetVersion(int number, IClusterClient cluster) =>
+    internal static async Task<Results<JsonHttpResult<IvrFlowVersionResponse>, ProblemHttpResult>> GetVersion(int number, IClusterClient cluster) =>
         await Flows(cluster).GetVersionAsync(number) is { } version
             ? Json(IvrFlowVersionResponse.From(version))
             : ApiProblems.NotFound("ivr.version_not_found", $"The IVR flow has no version {number}.");
 
-    private static async Task<Results<JsonHttpResult<IvrFlowSaveResponse>, ValidationProblem>> Save(HttpRequest request, IClusterClient cluster)
+    internal static async Task<Results<JsonHttpResult<IvrFlowSaveResponse>, ValidationProblem>> Save(HttpRequest request, IClusterClient cluster)
     {
         var flow = await ReadFlowAsync(request);
         if (flow is null) return ApiProblems.Validation("body", "A flow is required.");
@@ -56,7 +56,7 @@ public static class IvrApi
         return TypedResults.Json(new IvrFlowSaveResponse(IvrFlowVersionResponse.From(result.Version!), result.Warnings), IvrFlowJson.Options);
     }
 
-    private static async Task<Results<JsonHttpResult<IvrFlowCheckResponse>, ValidationProblem>> Validate(HttpRequest request, IClusterClient cluster)
+    internal static async Task<Results<JsonHttpResult<IvrFlowCheckResponse>, ValidationProblem>> Validate(HttpRequest request, IClusterClient cluster)
     {
         var flow = await ReadFlowAsync(request);
         if (flow is null) return ApiProblems.Validation("body", "A flow is required.");

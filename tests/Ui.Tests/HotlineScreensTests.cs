@@ -174,7 +174,7 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
     }
 
     [Fact]
-    public async Task The_admin_screens_show_users_queues_departments_the_calendar_and_a_marked_place_for_the_IVR_editor()
+    public async Task The_admin_screens_show_users_queues_departments_the_calendar_and_show_and_edit_the_IVR_flow()
     {
         var admin = await hotline.OpenAsync("9000", "/admin/users");
         await Expect(admin.GetByTestId("user-7001")).ToContainTextAsync("住建局");
@@ -197,8 +197,45 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
         await Expect(admin.GetByTestId("calendar-holidays")).ToHaveValueAsync(new Regex("2026-10-01"));
         await HotlineUiFixture.ShotAsync(admin, "21-admin-calendar");
 
+        // The IVR flow: a tree from the welcome menu, its keys 1 and 2 as children.
         await admin.GetByTestId("admin-ivr").ClickAsync();
-        await Expect(admin.GetByTestId("ivr-placeholder")).ToContainTextAsync("/api/ivr/flow");
+        await Expect(admin.GetByTestId("ivr-current-version")).ToHaveTextAsync("v1");
+        var welcome = admin.Locator("[data-testid=ivr-tree] > li[data-node=welcome]");
+        await Expect(welcome.GetByTestId("ivr-node-welcome")).ToContainTextAsync("欢迎语");
+        await Expect(welcome.GetByTestId("ivr-node-welcome")).ToContainTextAsync("menu");
+        await Expect(welcome.Locator(":scope > ul > li[data-node=agent_hours] > .ivr-branch").First).ToHaveTextAsync("按 1");
+        await Expect(welcome.Locator(":scope > ul > li[data-node=self_service] > .ivr-branch").First).ToHaveTextAsync("按 2");
+        await Expect(admin.GetByTestId("ivr-link-welcome").First).ToHaveTextAsync("→ welcome");
+        var json = await admin.GetByTestId("ivr-json").InputValueAsync();
+        Assert.Contains("\"$type\": \"menu\"", json);
+
+        // Key 1 pointed at a node that does not exist: named by node and field, and nothing is saved.
+        await admin.GetByTestId("ivr-json").FillAsync(json.Replace("\"next\": \"agent_hours\"", "\"next\": \"nowhere\"", StringComparison.Ordinal));
+        await admin.GetByTestId("ivr-validate").ClickAsync();
+        await Expect(admin.GetByTestId("ivr-errors")).ToContainTextAsync("welcome");
+        await Expect(admin.GetByTestId("ivr-errors")).ToContainTextAsync("choices[0].next");
+        await Expect(admin.GetByTestId("ivr-errors")).ToContainTextAsync("nowhere");
+        await admin.GetByTestId("ivr-save").ClickAsync();
+        await Expect(admin.GetByTestId("ivr-check-message")).ToContainTextAsync("未保存");
+        await Expect(admin.GetByTestId("ivr-errors")).ToContainTextAsync("choices[0].next");
+        await Expect(admin.GetByTestId("ivr-current-version")).ToHaveTextAsync("v1");
+        await Expect(admin.GetByTestId("ivr-version-2")).ToHaveCountAsync(0);
+
+        // A valid edit: version 2, listed, and the tree shows the new label.
+        var welcomeLabel = json.IndexOf("\"label\": \"", StringComparison.Ordinal) + "\"label\": \"".Length;
+        await admin.GetByTestId("ivr-json").FillAsync(json.Insert(welcomeLabel, "新版·"));
+        await admin.GetByTestId("ivr-save").ClickAsync();
+        await Expect(admin.GetByTestId("ivr-check-message")).ToContainTextAsync("v2");
+        await Expect(admin.GetByTestId("ivr-current-version")).ToHaveTextAsync("v2");
+        await Expect(admin.GetByTestId("ivr-version-2")).ToContainTextAsync("9000");
+        await Expect(admin.GetByTestId("ivr-node-welcome")).ToContainTextAsync("新版·欢迎语");
+        await HotlineUiFixture.ShotAsync(admin, "22-admin-ivr");
+
+        // An old version, read-only.
+        await admin.GetByTestId("ivr-version-1").GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(admin.GetByTestId("ivr-readonly")).ToContainTextAsync("v1");
+        await Expect(admin.GetByTestId("ivr-node-welcome")).Not.ToContainTextAsync("新版");
+        await Expect(admin.GetByTestId("ivr-save")).ToHaveCountAsync(0);
         await admin.Context.CloseAsync();
     }
 }
