@@ -52,17 +52,24 @@ public sealed class BaresipEndToEndTests : IAsyncLifetime
         psi.ArgumentList.Add("-f");
         psi.ArgumentList.Add(_dir.FullName);
         _baresip = Process.Start(psi)!;
-        var ready = new TaskCompletionSource();
-        _baresip.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("baresip is ready", StringComparison.Ordinal) == true)
-            {
-                ready.TrySetResult();
-            }
-        };
         _baresip.BeginOutputReadLine();
         _baresip.BeginErrorReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // Ready once its control socket listens: its "baresip is ready" line can sit in stdout's pipe buffer.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            Assert.False(_baresip.HasExited, $"baresip exited with {(_baresip.HasExited ? _baresip.ExitCode : 0)} during start-up");
+            try
+            {
+                using var control = new TcpClient();
+                await control.ConnectAsync(IPAddress.Loopback, _ctrlPort);
+                break;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     public async Task DisposeAsync()
