@@ -44,10 +44,11 @@ dotnet test Orleans.sln -c Release --no-build -nologo \
     --logger "trx" --results-directory "$results" \
     --logger "console;verbosity=normal" 2>&1 | tee "$results/console.log" || status=$?
 
-# Totals over every test project, from the result files (one <Counters .../> per project).
+# Totals over every test project, from the result files (one <Counters .../> per project). A skipped test is
+# counted in total but not in executed (its notExecuted counter stays 0).
 read -r projects passed failed skipped < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' \
-    | sed -E 's/.* passed="([0-9]+)".* failed="([0-9]+)".* notExecuted="([0-9]+)".*/\1 \2 \3/' \
-    | awk '{n++; p+=$1; f+=$2; s+=$3} END {print n+0, p+0, f+0, s+0}')
+    | sed -E 's/.* total="([0-9]+)" executed="([0-9]+)" passed="([0-9]+)" failed="([0-9]+)".*/\1 \2 \3 \4/' \
+    | awk '{n++; p+=$3; f+=$4; s+=$1-$2} END {print n+0, p+0, f+0, s+0}')
 echo
 echo "Test projects run: $projects (results in $results)"
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; echo "dotnet test failed outside any test (exit $status)"; fi
