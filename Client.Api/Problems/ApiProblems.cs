@@ -56,7 +56,7 @@ public static class ApiProblems
 
     public static ProblemHttpResult TelephonyNotAvailable(string what) =>
         Problem(StatusCodes.Status501NotImplemented, ProblemCodes.TelephonyNotAvailable,
-            $"{what} needs the telephony edge, which is not available yet.");
+            $"{what} is not wired to the telephony edge yet.");
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors, string detail = "One or more fields are invalid.") =>
         TypedResults.ValidationProblem(errors, detail, title: "Validation failed",

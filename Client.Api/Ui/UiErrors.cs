@@ -5,7 +5,7 @@ public static class UiErrors
 {
     private static readonly Dictionary<string, (string Zh, string En)> Codes = new(StringComparer.Ordinal)
     {
-        ["telephony.not_available"] = ("需要电话网关（尚未接入）", "Needs the telephony edge (not available yet)"),
+        ["telephony.not_available"] = ("电话网关尚未支持此操作", "Not wired to the telephony edge yet"),
         ["auth.forbidden"] = ("您的角色无权执行此操作", "Your roles do not allow this"),
         ["auth.required"] = ("请先登录", "Sign in first"),
         ["cluster.unavailable"] = ("话务集群暂不可达，请稍后再试", "The cluster cannot be reached; try again shortly"),

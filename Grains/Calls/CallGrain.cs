@@ -365,7 +365,7 @@ public sealed class CallGrain : Grain, ICallGrain
         if (S.State != CallState.Talking || S.SeatJobNo != jobNo) throw StateConflict("be transferred");
         if (target.Attended || target.Kind is TransferTargetKind.Department or TransferTargetKind.Number)
             throw new DomainException("telephony.not_available",
-                "Attended transfer and transfer to a department or an outside number need the telephony edge, which this hotline does not run yet.",
+                "Attended transfer and transfer to a department or an outside number are not wired to the telephony edge yet.",
                 status: 501);
 
         var config = await Queue(target.Kind == TransferTargetKind.Queue ? target.Id : S.QueueId!).GetConfigAsync();
