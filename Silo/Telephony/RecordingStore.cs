@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Hotline.Ivr;
 using Npgsql;
 
@@ -9,14 +8,13 @@ public sealed record RecordingRow(string Id, string CallId, string? TicketNumber
 
 /// <summary>
 /// Recordings on disk under <see cref="TelephonySettings.RecordingsPath"/>, their rows in PostgreSQL
-/// (<c>recordings</c>). In the in-memory demo mode the rows live in this process only.
+/// (<c>recordings</c>). The in-memory demo mode keeps the files but lists none.
 /// </summary>
 public sealed class RecordingStore : IRecordingStore
 {
     private readonly NpgsqlDataSource? _database;
     private readonly TimeProvider _time;
     private readonly ILogger<RecordingStore> _logger;
-    private readonly ConcurrentDictionary<string, RecordingRow> _memory = new(StringComparer.Ordinal);
     private int _sequence;
 
     public RecordingStore(TelephonySettings settings, IServiceProvider services, ILogger<RecordingStore> logger, TimeProvider? time = null)
@@ -49,7 +47,8 @@ public sealed class RecordingStore : IRecordingStore
     {
         if (_database is null)
         {
-            _memory[row.Id] = row;
+            // The in-memory demo mode has no table to list recordings in: the file stays, unlisted.
+            _logger.LogDebug("Recording {RecordingId} of call {CallId} not listed: no database", row.Id, row.CallId);
             return;
         }
         await using var command = _database.CreateCommand("""

@@ -28,8 +28,6 @@ public sealed class TelephonySettings : IValidatableObject
     /// <summary>The PSTN gateway or SIP trunk (host:port) that outside numbers are dialled through (a department's
     /// number for the IVR's transfer). Unset: transfers to outside numbers fail and the flow takes its failure branch.</summary>
     public string? OutboundGateway { get; set; }
-    /// <summary>The number shown as the caller when the hotline dials out (callbacks, return visits).</summary>
-    [Required] public string HotlineNumber { get; set; } = "12345";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

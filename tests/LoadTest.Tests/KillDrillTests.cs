@@ -18,24 +18,7 @@ public sealed class KillDrillTests
             ?? throw new InvalidOperationException("HOTLINE_TEST_DB is not set: run the tests with ./test.sh, which starts a throw-away PostgreSQL and sets it.");
         var logs = Directory.CreateTempSubdirectory("kill-drill-");
         var harness = new HarnessOptions { Silos = 3, PgServer = server, Api = false, KillSiloAt = TimeSpan.FromSeconds(8), Logs = logs.FullName };
-        var options = new CallsOptions
-        {
-            Simulation = new EnqueueOptions
-            {
-                Rate = 4,
-                Duration = TimeSpan.FromSeconds(20),
-                Agents = 8,
-                Think = TimeSpan.FromMilliseconds(100),
-                Talk = TimeSpan.FromMilliseconds(500),
-                WrapUp = TimeSpan.FromMilliseconds(100),
-                Patience = TimeSpan.FromSeconds(30),
-                Warmup = TimeSpan.Zero,
-                Grace = TimeSpan.FromSeconds(40),
-                RingTimeoutSeconds = 15,
-            },
-            TicketsRate = 4,
-            Memory = false,
-        };
+        var options = DrillLoad(grace: TimeSpan.FromSeconds(40));
 
         Report report;
         await using (var session = await HotlineSession.StartAsync(harness, null, CancellationToken.None))
@@ -47,18 +30,12 @@ public sealed class KillDrillTests
         var drill = report.Tables.Single(t => t.Title == "Failure drill: kill-silo").Rows.ToDictionary(r => r.Name, r => r.Values["value"]);
         Assert.True(drill["tickets_acknowledged"] > 0);
         Assert.Equal(drill["tickets_acknowledged"], drill["tickets_found_in_database"]);
-        // Not asserted here: calls on the surviving silos all ending normally. The hotline does not hold that yet
-        // (see the next test and BENCHMARKS.md, "Failure drill"); the drill reports it in calls_on_surviving_silos_dropped.
+        // Not asserted here: calls on the surviving silos all ending normally. The hotline does not hold that yet: a call
+        // whose enqueue or hang-up fails while the queue's silo is dead stays queued or talking (BENCHMARKS.md, "Failure
+        // drill"). When the grains hold it, assert calls_on_surviving_silos_dropped == 0 here.
         Assert.Equal(drill["reminders_due_during_outage"], drill["reminders_fired_afterwards"]);
         Assert.True(double.IsFinite(drill["served_again_after_seconds"]), "the cluster served again after the kill");
         logs.Delete(recursive: true);
-    }
-
-    [Fact(Skip = "Fails today (2 calls dropped in this suite's run of 13:04 UTC, 24 of 53 in the kill2 benchmark): a call whose enqueue or hang-up fails while the queue's silo is dead stays queued/talking for good. For the owners of Grains/Calls and Grains/Queues; see BENCHMARKS.md, Failure drill.")]
-    public void Calls_on_the_surviving_silos_all_end_normally_after_a_silo_is_killed()
-    {
-        // When the grains hold it, assert calls_on_surviving_silos_dropped == 0 and
-        // calls_waiting_in_queue_at_fault == calls_waiting_answered + calls_waiting_abandoned_by_caller in the test above.
     }
 
     [Fact]
@@ -68,24 +45,7 @@ public sealed class KillDrillTests
         var port = int.TryParse(Environment.GetEnvironmentVariable("HOTLINE_TEST_DRILL_PG_PORT"), out var p) ? p : 55446;
         var logs = Directory.CreateTempSubdirectory("restart-db-drill-");
         var harness = new HarnessOptions { Silos = 1, PgPort = port, Api = false, RestartDbAt = TimeSpan.FromSeconds(8), DbDown = TimeSpan.FromSeconds(3), Logs = logs.FullName };
-        var options = new CallsOptions
-        {
-            Simulation = new EnqueueOptions
-            {
-                Rate = 4,
-                Duration = TimeSpan.FromSeconds(20),
-                Agents = 8,
-                Think = TimeSpan.FromMilliseconds(100),
-                Talk = TimeSpan.FromMilliseconds(500),
-                WrapUp = TimeSpan.FromMilliseconds(100),
-                Patience = TimeSpan.FromSeconds(30),
-                Warmup = TimeSpan.Zero,
-                Grace = TimeSpan.FromSeconds(30),
-                RingTimeoutSeconds = 15,
-            },
-            TicketsRate = 4,
-            Memory = false,
-        };
+        var options = DrillLoad(grace: TimeSpan.FromSeconds(30));
 
         Report report;
         await using (var session = await HotlineSession.StartAsync(harness, null, CancellationToken.None))
@@ -100,4 +60,24 @@ public sealed class KillDrillTests
         Assert.DoesNotContain(report.Notes, n => n.StartsWith("Lost calls by the state", StringComparison.Ordinal) && n.Contains("unreadable", StringComparison.Ordinal));
         logs.Delete(recursive: true);
     }
+
+    /// <summary>The small call centre both drills run: 4 calls and 4 work orders a second for 20 s, 8 quick agents.</summary>
+    private static CallsOptions DrillLoad(TimeSpan grace) => new()
+    {
+        Simulation = new EnqueueOptions
+        {
+            Rate = 4,
+            Duration = TimeSpan.FromSeconds(20),
+            Agents = 8,
+            Think = TimeSpan.FromMilliseconds(100),
+            Talk = TimeSpan.FromMilliseconds(500),
+            WrapUp = TimeSpan.FromMilliseconds(100),
+            Patience = TimeSpan.FromSeconds(30),
+            Warmup = TimeSpan.Zero,
+            Grace = grace,
+            RingTimeoutSeconds = 15,
+        },
+        TicketsRate = 4,
+        Memory = false,
+    };
 }
