@@ -306,7 +306,7 @@ public sealed class SipCall : ICallMedia
         {
             _logger.LogDebug("Caller hung up call {CallId} ({Reason})", CallId, end.Reason);
             await ReleaseAgent();
-            await _grain.HangupAsync(CallParty.Caller);
+            await TellGrainAsync(() => _grain.HangupAsync(CallParty.Caller), "the caller hung up");
         }
         await _caller.Media.DisposeAsync();
         _edge.Registry.Release(CallId);
@@ -331,6 +331,30 @@ public sealed class SipCall : ICallMedia
         var call = await _grain.GetAsync();
         if (call.State == CallState.Talking && call.SeatJobNo == jobNo)
             await _grain.HangupAsync(CallParty.Agent);
+    }
+
+    /// <summary>Tells the call grain what the phones did, again if the cluster is briefly unreachable (its silo or the
+    /// queue's silo just died): a hang-up the grain never hears leaves the call open for good.</summary>
+    private async Task TellGrainAsync(Func<Task> tell, string what)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await tell();
+                return;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException && attempt < 5)
+            {
+                _logger.LogWarning(e, "Call {CallId}: could not tell its grain that {What} (attempt {Attempt}); retrying", CallId, what, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                _logger.LogError(e, "Call {CallId}: its grain never heard that {What}; the lost-call sweep is left to record it", CallId, what);
+                return;
+            }
+        }
     }
 
     private Task ReleaseAgent()

@@ -18,8 +18,15 @@ public sealed class SipCallTests(TelephonyFixture hotline)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var callId = await hotline.SipCallSinceAsync(started);
-        await Eventually.HoldsAsync(async () => await hotline.Db.ScalarAsync<string>(
-            "SELECT state FROM call_records WHERE call_id = $1", callId) == "ended", "the call is recorded as ended");
+        try
+        {
+            await Eventually.HoldsAsync(async () => await hotline.Db.ScalarAsync<string>(
+                "SELECT state FROM call_records WHERE call_id = $1", callId) == "ended", "the call is recorded as ended");
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- silo ---\n{hotline.SiloLogTail()}");
+        }
         await Eventually.HoldsAsync(async () => await hotline.Db.ScalarAsync<string>(
             "SELECT path FROM recordings WHERE call_id = $1 AND kind = 'call'", callId) is not null, "the call's recording is listed");
         var path = await hotline.Db.ScalarAsync<string>("SELECT path FROM recordings WHERE call_id = $1 AND kind = 'call'", callId);
