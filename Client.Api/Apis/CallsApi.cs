@@ -19,7 +19,8 @@ public static class CallsApi
         app.MapGet("/api/calls", List).WithTags("Calls").RequireAuthorization(Policies.CallsReadAll).WithSummary("Calls, newest first, from the call records");
         api.MapGet("/{id}", Get).RequireAuthorization(Policies.CallsReadOne).AddEndpointFilter<RequireClusterFilter>()
             .WithSummary("One call, live from its grain");
-        app.MapPost("/api/calls", Outbound).WithTags("Calls").RequireAuthorization(Policies.CallsOutbound).WithSummary("Outbound call (外呼): needs the telephony edge");
+        app.MapPost("/api/calls", Outbound).WithTags("Calls").RequireAuthorization(Policies.CallsOutbound).AddEndpointFilter<RequireClusterFilter>()
+            .WithSummary("Outbound call (外呼): the seat's phone rings, then the citizen's");
         return api;
     }
 
@@ -34,7 +35,8 @@ public static class CallsApi
 
         var (total, items) = await records.ListAsync(state, page ?? 1, pageSize ?? 50, ct);
         var showNumbers = SeesCallerNumbers(user);
-        var shown = items.Select(i => showNumbers ? i : i with { From = PhoneMask.Mask(i.From) }).ToArray();
+        // An outbound call's citizen is its "to": both ends are masked for those who see no numbers.
+        var shown = items.Select(i => showNumbers ? i : i with { From = PhoneMask.Mask(i.From), To = PhoneMask.Mask(i.To) }).ToArray();
         return TypedResults.Ok(new CallListResponse(total, page ?? 1, pageSize ?? 50, shown));
     }
 
@@ -61,10 +63,35 @@ public static class CallsApi
             if (call.SeatJobNo != me && !call.OfferedSeats.Contains(me)) return CallNotFound(id);
         }
         var response = CallResponse.FromGrain(call);
-        return TypedResults.Ok(SeesCallerNumbers(user) ? response : response with { From = PhoneMask.Mask(response.From) });
+        return TypedResults.Ok(SeesCallerNumbers(user) ? response : response with { From = PhoneMask.Mask(response.From), To = PhoneMask.Mask(response.To) });
     }
 
-    internal static ProblemHttpResult Outbound(OutboundCallRequest? body) => ApiProblems.TelephonyNotAvailable("An outbound call");
+    public static readonly string[] Purposes = ["callback", "return_visit", "survey", "manual"];
+
+    internal static async Task<Results<Accepted<CallResponse>, ValidationProblem, ProblemHttpResult>> Outbound(
+        OutboundCallRequest? body, IClusterClient cluster, ClaimsPrincipal user)
+    {
+        var errors = new FieldErrors();
+        if (body is null) return ApiProblems.Validation("to", "Required.");
+        if (string.IsNullOrWhiteSpace(body.To)) errors.Add("to", "Required.");
+        else if (!InputRules.Phone().IsMatch(body.To)) errors.Add("to", "Not a phone number.");
+        if (body.Campaign is not null)
+            errors.Add("campaign", "Campaign dialling is not available; place each call with a seat and a purpose.");
+        var seat = body.Seat ?? user.JobNo();
+        if (!InputRules.JobNo().IsMatch(seat)) errors.Add("seat", "Not a job number.");
+        var purpose = body.Purpose ?? "manual";
+        if (!Purposes.Contains(purpose)) errors.Add("purpose", $"Must be one of {string.Join(", ", Purposes)}.");
+        if (body.TicketNumber is not null && !TicketNumberCheck.IsValid(body.TicketNumber))
+            errors.Add("ticketNumber", "Not a work-order number (8 digits with a valid check digit).");
+        if (errors.TryGetProblem(out var problem)) return problem;
+        // An agent dials from their own seat; a supervisor or an administrator may start a call on any seat's phone.
+        if (seat != user.JobNo() && !user.WatchesAllSeats())
+            return ApiProblems.Forbidden("An agent places calls from their own seat only.");
+
+        var callId = CallIds.New("out", TimeProvider.System);
+        var call = await cluster.GetGrain<ICallGrain>(callId).DialOutAsync(new OutboundCall(seat, body.To!, purpose, body.TicketNumber));
+        return TypedResults.Accepted($"/api/calls/{callId}", CallResponse.FromGrain(call));
+    }
 
     internal static ProblemHttpResult CallNotFound(string id) =>
         ApiProblems.NotFound(ProblemCodes.CallNotFound, $"There is no call '{id}'.");

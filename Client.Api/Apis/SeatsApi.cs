@@ -4,6 +4,7 @@ using Hotline.Api.Cluster;
 using Hotline.Api.Configuration;
 using Hotline.Api.Contracts;
 using Hotline.Api.Problems;
+using Hotline.Calls;
 using Hotline.Queues;
 using Hotline.Seats;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,8 +38,13 @@ public static class SeatsApi
         own.MapPost("/unhold", (string jobNo, IClusterClient c) => Run(jobNo, c, s => s.HoldAsync(false))).WithSummary("Take the caller off hold");
         own.MapPost("/transfer", Transfer).WithSummary("Transfer the call to a seat, a queue, a department or a number");
         own.MapPost("/help", Help).WithSummary("Call the supervisor (求助班长)");
-        own.MapPost("/conference", (string jobNo, ConferenceRequest? body) => TelephonyOnly(jobNo, "A three-way call"))
-            .WithSummary("Three-way call (三方通话): needs the telephony edge");
+        own.MapPost("/transfer/complete", (string jobNo, IClusterClient c) => OnCall(jobNo, c, call => call.CompleteTransferAsync(jobNo)))
+            .WithSummary("Attended transfer: hand the caller to the consulted party (咨询后转接)");
+        own.MapPost("/transfer/cancel", (string jobNo, IClusterClient c) => OnCall(jobNo, c, call => call.DropPartyAsync(jobNo)))
+            .WithSummary("Attended transfer: end the consultation and go back to the caller");
+        own.MapPost("/conference", Conference).WithSummary("Three-way call (三方通话) with a seat, a department or a number");
+        own.MapPost("/conference/end", (string jobNo, IClusterClient c) => OnCall(jobNo, c, call => call.DropPartyAsync(jobNo)))
+            .WithSummary("Let the third party go; the caller and the agent stay");
 
         var supervisor = api.MapGroup("/{jobNo}").RequireAuthorization(Policies.SupervisorCommands).AddEndpointFilter<RequireClusterFilter>();
         supervisor.MapPost("/force-not-ready", ForceNotReady).WithSummary("Force the seat not ready (强制示忙)");
@@ -46,9 +52,14 @@ public static class SeatsApi
             Run(jobNo, c, s => s.ForceLogoutAsync(user.JobNo()))).WithSummary("Force the seat to sign out (勒令退出)");
         supervisor.MapPost("/help/clear", (string jobNo, IClusterClient c, ClaimsPrincipal user) =>
             Run(jobNo, c, s => s.ClearHelpAsync(user.JobNo()))).WithSummary("Clear the seat's help request");
-        supervisor.MapPost("/monitor", (string jobNo) => TelephonyOnly(jobNo, "Monitoring (监听)")).WithSummary("Listen in: needs the telephony edge");
-        supervisor.MapPost("/whisper", (string jobNo) => TelephonyOnly(jobNo, "Whispering (耳语)")).WithSummary("Coach the agent: needs the telephony edge");
-        supervisor.MapPost("/barge", (string jobNo) => TelephonyOnly(jobNo, "Barging in (强插)")).WithSummary("Join the call: needs the telephony edge");
+        supervisor.MapPost("/monitor", (string jobNo, IClusterClient c, ClaimsPrincipal user) =>
+            OnCall(jobNo, c, call => call.SuperviseAsync(user.JobNo(), ParticipantRole.Monitor))).WithSummary("Listen in (监听) on the supervisor's phone");
+        supervisor.MapPost("/whisper", (string jobNo, IClusterClient c, ClaimsPrincipal user) =>
+            OnCall(jobNo, c, call => call.SuperviseAsync(user.JobNo(), ParticipantRole.Whisper))).WithSummary("Coach the agent (耳语): only the agent hears the supervisor");
+        supervisor.MapPost("/barge", (string jobNo, IClusterClient c, ClaimsPrincipal user) =>
+            OnCall(jobNo, c, call => call.SuperviseAsync(user.JobNo(), ParticipantRole.Barge))).WithSummary("Join the call (强插)");
+        supervisor.MapPost("/supervision/end", (string jobNo, IClusterClient c, ClaimsPrincipal user) =>
+            OnCall(jobNo, c, call => call.DropPartyAsync(user.JobNo()))).WithSummary("The supervisor leaves the call");
 
         return api;
     }
@@ -165,10 +176,39 @@ public static class SeatsApi
         return Run(jobNo, cluster, seat => seat.RequestHelpAsync(note));
     }
 
-    internal static Results<ProblemHttpResult, ValidationProblem> TelephonyOnly(string jobNo, string what) =>
-        InputRules.JobNo().IsMatch(jobNo)
-            ? ApiProblems.TelephonyNotAvailable(what)
-            : ApiProblems.Validation("jobNo", "Not a job number.");
+    internal static async Task<Results<Ok<CallResponse>, ValidationProblem, ProblemHttpResult>> Conference(
+        string jobNo, ConferenceRequest? body, IClusterClient cluster)
+    {
+        var errors = new FieldErrors();
+        CheckJobNo(jobNo, errors);
+        var to = body?.To;
+        TransferTargetKind kind = default;
+        if (to is null) errors.Add("to", "Required.");
+        else
+        {
+            if (!ApiNames.TryParseTransferKind(to.Kind, out kind) || kind == TransferTargetKind.Queue)
+                errors.Add("to.kind", "Must be seat, department or number.");
+            else if (string.IsNullOrWhiteSpace(to.Id)) errors.Add("to.id", "Required.");
+            else if (kind == TransferTargetKind.Seat && !InputRules.JobNo().IsMatch(to.Id)) errors.Add("to.id", "Not a job number.");
+            else if (kind == TransferTargetKind.Seat && to.Id == jobNo) errors.Add("to.id", "The agent is already in the call.");
+            else if (kind == TransferTargetKind.Number && !InputRules.Phone().IsMatch(to.Id)) errors.Add("to.id", "Not a phone number.");
+            else if (kind == TransferTargetKind.Department && !InputRules.Slug().IsMatch(to.Id)) errors.Add("to.id", "Not a department id.");
+        }
+        if (errors.TryGetProblem(out var problem)) return problem;
+        return await OnCall(jobNo, cluster, call => call.AddPartyAsync(jobNo, ParticipantRole.Conference, new TransferTarget(kind, to!.Id!, false)));
+    }
+
+    /// <summary>Runs a command on the call the seat is on; 409 when the seat has none.</summary>
+    internal static async Task<Results<Ok<CallResponse>, ValidationProblem, ProblemHttpResult>> OnCall(
+        string jobNo, IClusterClient cluster, Func<ICallGrain, Task<CallSnapshot>> command)
+    {
+        if (!InputRules.JobNo().IsMatch(jobNo)) return ApiProblems.Validation("jobNo", "Not a job number.");
+        var seat = await cluster.GetGrain<ISeatGrain>(jobNo).GetAsync();
+        if (seat.CallId is null)
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "seat.no_call", $"Seat {jobNo} is not on a call.");
+        var call = await command(cluster.GetGrain<ICallGrain>(seat.CallId));
+        return TypedResults.Ok(CallResponse.FromGrain(call));
+    }
 
     internal static async Task<Results<Ok<SeatResponse>, ValidationProblem>> Run(
         string jobNo, IClusterClient cluster, Func<ISeatGrain, Task<SeatSnapshot>> command)

@@ -16,6 +16,8 @@ public static class ApiNames
     public static string Of(RoutingStrategy strategy) => Names.Of(strategy);
     public static string Of(QueueExitDestination destination) => Names.Of(destination);
     public static string Of(CallChannel channel) => Names.Of(channel);
+    public static string Of(ParticipantRole role) => Names.Of(role);
+    public static string Of(PartyAddressKind kind) => Names.Of(kind);
 
     public static string Of(TicketStatus status) => Names.Of(status);
     public static string Of(TicketKind kind) => Names.Of(kind);

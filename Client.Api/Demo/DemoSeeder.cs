@@ -85,10 +85,12 @@ internal sealed partial class DemoSeeder(
     ];
 
     public static IReadOnlyList<(string Id, DepartmentProfile Profile)> Departments { get; } =
-        DepartmentNames.Select(d => (d.Id, new DepartmentProfile
+        DepartmentNames.Select((d, i) => (d.Id, new DepartmentProfile
         {
             Name = d.Name,
             Categories = Rules.Where(r => r.DepartmentId == d.Id).Select(r => r.CategoryId).ToArray(),
+            // The liaison line transfers and three-way calls dial (through the outbound gateway).
+            Phone = $"2000{i + 1:0000}",
         })).ToArray();
 
     /// <summary>

@@ -54,10 +54,6 @@ public static class ApiProblems
     public static ProblemHttpResult Forbidden(string detail = "Your roles do not allow this.") =>
         Problem(StatusCodes.Status403Forbidden, ProblemCodes.AuthForbidden, detail);
 
-    public static ProblemHttpResult TelephonyNotAvailable(string what) =>
-        Problem(StatusCodes.Status501NotImplemented, ProblemCodes.TelephonyNotAvailable,
-            $"{what} is not wired to the telephony edge yet.");
-
     public static ValidationProblem Validation(IDictionary<string, string[]> errors, string detail = "One or more fields are invalid.") =>
         TypedResults.ValidationProblem(errors, detail, title: "Validation failed",
             extensions: new Dictionary<string, object?> { ["code"] = ProblemCodes.ValidationFailed });

@@ -17,6 +17,12 @@ public enum CallState
     /// <summary>The caller hung up after asking to be called back; the task keeps its place in the queue.</summary>
     CallbackWaiting = 9,
     Failed = 10,
+    /// <summary>
+    /// The hotline is dialling out for this call and no one talks yet: an outbound call (外呼) ringing the agent's
+    /// phone and then the citizen's, or a caller handed to a department or outside number (blind transfer) whose
+    /// phone is still ringing.
+    /// </summary>
+    Dialing = 11,
 }
 
 /// <summary>How the call reached the hotline.</summary>
@@ -66,6 +72,12 @@ public sealed record CallSnapshot
     [Id(21)] public string? IvrNode { get; init; }
     /// <summary>The IVR flow version the call runs (it keeps it even if the flow is edited meanwhile).</summary>
     [Id(22)] public int? IvrFlowVersion { get; init; }
+    /// <summary>The hotline placed this call (外呼): a callback, a return visit, a survey or an agent's own call.</summary>
+    [Id(23)] public bool Outbound { get; init; }
+    /// <summary>Why an outbound call was placed: <c>callback</c>, <c>return_visit</c>, <c>survey</c>, <c>manual</c>.</summary>
+    [Id(24)] public string? Purpose { get; init; }
+    /// <summary>The third party in the call now (conference, consultation, supervisor), if any.</summary>
+    [Id(25)] public CallParticipant? Participant { get; init; }
 }
 
 /// <summary>What an offer attempt on a call came to.</summary>

@@ -37,6 +37,32 @@ public interface ICallGrain : IGrainWithStringKey
     /// <summary>The IVR flow version and node the caller is at, for the supervisor wall; not persisted, not waited for.</summary>
     [Orleans.Concurrency.OneWay, Alias("SetIvrNode")] Task SetIvrNodeAsync(int flowVersion, string nodeId);
 
+    // Outbound calls and third parties, driven by the agent's and the supervisor's commands.
+    /// <summary>
+    /// An outbound call (外呼) from a seat that is ready or not ready: the seat is held for it, the agent's phone
+    /// rings, then the citizen's. The call is <see cref="CallState.Dialing"/> until the citizen answers (talking)
+    /// or the dial fails (failed, and the seat is free again). A retried start returns the call as it is.
+    /// </summary>
+    [Alias("DialOut")] Task<CallSnapshot> DialOutAsync(OutboundCall call);
+    /// <summary>
+    /// A third party joins the talking call at the agent's request: a conference, an attended transfer's
+    /// consultation, or a blind transfer out. The party rings first; the edge reports through <see cref="OnPartyAsync"/>.
+    /// </summary>
+    /// <remarks>A department is dialled at its profile's phone number; a seat at its registered phone; a queue is no party.</remarks>
+    [Alias("AddParty")] Task<CallSnapshot> AddPartyAsync(string jobNo, ParticipantRole role, Seats.TransferTarget target);
+    /// <summary>The agent lets the third party go (ends the conference or the consultation) and is back with the caller.</summary>
+    [Alias("DropParty")] Task<CallSnapshot> DropPartyAsync(string jobNo);
+    /// <summary>Attended transfer, second step: the caller is connected to the consulted party and the agent leaves.</summary>
+    [Alias("CompleteTransfer")] Task<CallSnapshot> CompleteTransferAsync(string jobNo);
+    /// <summary>A supervisor's phone joins the talking call to monitor, whisper or barge in.</summary>
+    [Alias("Supervise")] Task<CallSnapshot> SuperviseAsync(string supervisorJobNo, ParticipantRole mode);
+
+    // From the call's media on the edge.
+    /// <summary>The outbound call's citizen answered, or could not be reached (<paramref name="reason"/>: no_answer, busy, …).</summary>
+    [Alias("OnDialed")] Task OnDialedAsync(DialOutcome outcome, string? reason);
+    /// <summary>The third party answered, could not be reached, or hung up.</summary>
+    [Alias("OnParty")] Task OnPartyAsync(ParticipantRole role, DialOutcome outcome, string? reason);
+
     // Between grains.
     [Alias("TryOffer")] Task<OfferResult> TryOfferAsync(string queueId, string jobNo, int ringTimeoutSeconds);
     /// <summary>The seat answers the offer (desk button, or the agent's phone).</summary>

@@ -31,6 +31,11 @@ public interface ISeatGrain : IGrainWithStringKey
     // Between grains.
     /// <summary>A queue asks to reserve the seat for an offer; false when the seat is not free.</summary>
     [Alias("TryReserve")] Task<bool> TryReserveAsync(SeatOffer offer);
+    /// <summary>
+    /// Holds a ready or not-ready seat for an outbound call its agent places (外呼): no queue offers it anything
+    /// meanwhile. A seat that was not ready goes back to its reason when the call and its wrap-up are done.
+    /// </summary>
+    [Alias("TryReserveForOutbound")] Task<bool> TryReserveForOutboundAsync(SeatOffer offer);
     /// <summary>The reservation for this call ends without a conversation (the call went elsewhere).</summary>
     [Alias("ReleaseReservation")] Task ReleaseReservationAsync(string callId);
     /// <summary>The offered call was answered (by the desk or, later, by the phone).</summary>

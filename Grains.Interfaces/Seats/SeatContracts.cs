@@ -48,7 +48,9 @@ public sealed record SeatOffer(
     [property: Id(0)] string CallId,
     [property: Id(1)] string QueueId,
     [property: Id(2)] bool IsCallback,
-    [property: Id(3)] int WrapUpSeconds);
+    [property: Id(3)] int WrapUpSeconds,
+    /// <summary>The seat's own agent places this call (外呼); <see cref="QueueId"/> is the queue whose wrap-up applies.</summary>
+    [property: Id(4)] bool Outbound = false);
 
 /// <summary>Where a transfer goes.</summary>
 [GenerateSerializer, Alias("hotline.TransferTargetKind")]

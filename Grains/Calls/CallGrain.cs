@@ -1,4 +1,5 @@
 using Hotline.Common;
+using Hotline.Departments;
 using Hotline.Events;
 using Hotline.Queues;
 using Hotline.Seats;
@@ -50,6 +51,12 @@ public sealed class CallRecord
     [Id(26)] public string? RequestedQueueId { get; set; }
     /// <summary>The IVR flow version the call runs.</summary>
     [Id(27)] public int? IvrFlowVersion { get; set; }
+    /// <summary>The hotline placed the call (外呼).</summary>
+    [Id(28)] public bool Outbound { get; set; }
+    /// <summary>Why an outbound call was placed: callback, return_visit, survey, manual.</summary>
+    [Id(29)] public string? Purpose { get; set; }
+    /// <summary>The third party in the call (conference, consultation, transfer out, supervisor), if any.</summary>
+    [Id(30)] public CallParticipant? Participant { get; set; }
 }
 
 /// <summary>
@@ -66,6 +73,7 @@ public sealed class CallGrain : Grain, ICallGrain
     private readonly TimeProvider _time;
     private readonly HotlineGrainOptions _options;
     private readonly ICallMediaRegistry _mediaRegistry;
+    private readonly IOutboundDialer _dialer;
     private readonly ILogger<CallGrain> _logger;
     private readonly CoalescingWriter _writer;
     private EventPublisher _events = null!;
@@ -79,12 +87,14 @@ public sealed class CallGrain : Grain, ICallGrain
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<HotlineGrainOptions> options,
         ICallMediaRegistry mediaRegistry,
+        IServiceProvider services,
         ILogger<CallGrain> logger)
     {
         _state = state;
         _time = time;
         _options = options.Value;
         _mediaRegistry = mediaRegistry;
+        _dialer = services.GetService<IOutboundDialer>() ?? new NoOutboundDialer();
         _logger = logger;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
@@ -300,9 +310,21 @@ public sealed class CallGrain : Grain, ICallGrain
                     await Task.WhenAll(queues.Select(q => Queue(q).RemoveAsync(CallId)));
                     break;
                 }
+            case CallState.Dialing when S.SeatJobNo is { } dialingSeat:
+                {
+                    // An outbound call hung up before the citizen answered: cancelled by the agent, or the agent's phone gave up.
+                    await FinishAsync(CallState.Ended, by == CallParty.Agent ? "cancelled" : "not_connected");
+                    await Seat(dialingSeat).ReleaseReservationAsync(CallId);
+                    break;
+                }
+            case CallState.Dialing:
+                // The caller hung up while the department or outside number it was handed to still rang.
+                await FinishAsync(CallState.Ended, by == CallParty.Caller ? "caller_hangup_transfer" : "system_hangup");
+                break;
             case CallState.Talking:
                 {
                     var seat = S.SeatJobNo!;
+                    await LetPartyGoAsync();
                     S.State = CallState.Wrapup;
                     S.EndedAt = now;
                     S.OnHold = false;
@@ -332,6 +354,7 @@ public sealed class CallGrain : Grain, ICallGrain
     {
         if (S.State != CallState.Offering || S.SeatJobNo != jobNo)
             throw StateConflict($"be answered by seat {jobNo}");
+        if (S.IsCallback && await CanCallBackAsync(jobNo)) return await CallBackAsync(jobNo);
         DisarmRing();
         var now = _time.GetUtcNow();
         S.State = CallState.Talking;
@@ -354,6 +377,8 @@ public sealed class CallGrain : Grain, ICallGrain
     {
         if (S.State != CallState.Talking || S.SeatJobNo != jobNo) throw StateConflict(onHold ? "be held" : "be resumed");
         if (S.OnHold == onHold) return Snapshot();
+        if (S.Participant is not null)
+            throw new DomainException("call.party_present", $"Call {CallId} has a third party on the line; end that first.", status: 409);
         S.OnHold = onHold;
         if (_media is not null) await _media.HoldAsync(onHold);
         await SaveAndPublishAsync(onHold ? "call.held" : "call.resumed");
@@ -363,15 +388,20 @@ public sealed class CallGrain : Grain, ICallGrain
     public async Task<CallSnapshot> TransferAsync(string jobNo, TransferTarget target)
     {
         if (S.State != CallState.Talking || S.SeatJobNo != jobNo) throw StateConflict("be transferred");
+        if (S.Participant is not null)
+            throw new DomainException("call.party_present", $"Call {CallId} has a third party on the line; end that first.", status: 409);
+        if (target.Attended && target.Kind == TransferTargetKind.Queue)
+            throw new DomainException("validation.failed", "An attended transfer goes to a seat, a department or a number, not a queue.", status: 400);
         if (target.Attended || target.Kind is TransferTargetKind.Department or TransferTargetKind.Number)
-            throw new DomainException("telephony.not_available",
-                "Attended transfer and transfer to a department or an outside number are not wired to the telephony edge yet.",
-                status: 501);
+        {
+            // Attended: consult the target first (the caller hears music), then complete. Blind to the outside: hand over.
+            return await AddPartyAsync(jobNo, target.Attended ? ParticipantRole.Consultation : ParticipantRole.TransferOut, target);
+        }
 
-        var config = await Queue(target.Kind == TransferTargetKind.Queue ? target.Id : S.QueueId!).GetConfigAsync();
+        var config = await Queue(target.Kind == TransferTargetKind.Queue ? target.Id : S.QueueId ?? _options.DefaultQueue).GetConfigAsync();
         if (target.Kind == TransferTargetKind.Seat)
         {
-            var reserved = await Seat(target.Id).TryReserveAsync(new SeatOffer(CallId, S.QueueId!, S.IsCallback, config.WrapUpSeconds));
+            var reserved = await Seat(target.Id).TryReserveAsync(new SeatOffer(CallId, S.QueueId ?? _options.DefaultQueue, S.IsCallback, config.WrapUpSeconds));
             if (!reserved)
                 throw new DomainException("seat.unavailable", $"Seat {target.Id} is not ready to take a transfer.", status: 409);
         }
@@ -381,6 +411,7 @@ public sealed class CallGrain : Grain, ICallGrain
         if (target.Kind == TransferTargetKind.Seat)
         {
             // A direct offer to the colleague's seat; if it rings out the call goes back to its queue.
+            S.QueueId ??= _options.DefaultQueue;
             S.State = CallState.Queued;
             Offer(null, target.Id, config.RingTimeoutSeconds);
             await SaveAndPublishAsync("call.transferred");
@@ -393,6 +424,217 @@ public sealed class CallGrain : Grain, ICallGrain
         }
         await Seat(jobNo).OnCallEndedAsync(CallId);
         return Snapshot();
+    }
+
+    // ---- outbound calls and third parties ----------------------------------------------------------
+
+    public async Task<CallSnapshot> DialOutAsync(OutboundCall call)
+    {
+        if (S.Started) return Snapshot(); // a retried request
+        if (_dialer.CannotDial is { } why) throw new DomainException("telephony.not_available", why, status: 501);
+        await RequirePhoneAsync(call.JobNo);
+        var config = await Queue(_options.DefaultQueue).GetConfigAsync();
+        var reserved = await Seat(call.JobNo).TryReserveForOutboundAsync(
+            new SeatOffer(CallId, _options.DefaultQueue, IsCallback: call.Purpose == "callback", config.WrapUpSeconds, Outbound: true));
+        if (!reserved)
+            throw new DomainException("seat.unavailable", $"Seat {call.JobNo} is on a call or logged out and cannot place one.", status: 409);
+
+        var now = _time.GetUtcNow();
+        S.Started = true;
+        S.Outbound = true;
+        S.Purpose = call.Purpose;
+        S.Channel = CallChannel.Sip;
+        S.From = call.JobNo;
+        S.To = call.To;
+        S.ArrivedAt = now;
+        S.OfferedAt = now;
+        S.SeatJobNo = call.JobNo;
+        S.OfferedSeats = [call.JobNo];
+        S.TicketNumber = call.TicketNumber;
+        S.State = CallState.Dialing;
+        _logger.LogInformation("Seat {JobNo} places outbound call {CallId} ({Purpose})", call.JobNo, CallId, call.Purpose);
+        _media = _dialer.Dial(CallId, call);
+        await SaveAndPublishAsync("call.dialing");
+        return Snapshot();
+    }
+
+    public async Task OnDialedAsync(DialOutcome outcome, string? reason)
+    {
+        if (S.State != CallState.Dialing || !S.Outbound || S.SeatJobNo is not { } seat) return;
+        if (outcome == DialOutcome.Connected)
+        {
+            S.State = CallState.Talking;
+            S.AnsweredAt = _time.GetUtcNow();
+            await Seat(seat).OnCallAnsweredAsync(CallId);
+            await SaveAndPublishAsync("call.answered");
+            return;
+        }
+        _logger.LogInformation("Outbound call {CallId} not connected: {Reason}", CallId, reason);
+        await FinishAsync(CallState.Failed, reason ?? "no_answer");
+        await Seat(seat).ReleaseReservationAsync(CallId);
+    }
+
+    /// <summary>A callback task answered by an agent with a phone: the phone rings, then the citizen's (回拨).</summary>
+    private async Task<CallSnapshot> CallBackAsync(string jobNo)
+    {
+        DisarmRing();
+        var now = _time.GetUtcNow();
+        var queues = S.OfferingQueue is null ? [] : S.Queues.ToList();
+        var enqueuedAt = S.EnqueuedAt ?? now;
+        S.State = CallState.Dialing;
+        S.Outbound = true;
+        S.Purpose = "callback";
+        _media = _dialer.Dial(CallId, new OutboundCall(jobNo, S.From!, "callback", S.TicketNumber));
+        // The task is served: its queue counts it now; whether the citizen answers is the call's own outcome.
+        await Task.WhenAll(queues.Select((q, i) => i == 0
+            ? Queue(q).AnsweredAsync(CallId, enqueuedAt, now)
+            : Queue(q).RemoveAsync(CallId)));
+        await SaveAndPublishAsync("call.dialing");
+        return Snapshot();
+    }
+
+    private async Task<bool> CanCallBackAsync(string jobNo) =>
+        S.Channel == CallChannel.Sip && !string.IsNullOrEmpty(S.From) && _dialer.CannotDial is null
+        && await GrainFactory.GetGrain<IPhoneRegistrationGrain>(jobNo).GetAsync() is not null;
+
+    public async Task<CallSnapshot> AddPartyAsync(string jobNo, ParticipantRole role, TransferTarget to)
+    {
+        if (S.State != CallState.Talking || S.SeatJobNo != jobNo) throw StateConflict("take a third party");
+        if (to.Kind == TransferTargetKind.Queue)
+            throw new DomainException("validation.failed", "A queue cannot join a call; transfer the call to it instead.", status: 400);
+        if (to.Kind == TransferTargetKind.Seat && to.Id == jobNo)
+            throw new DomainException("validation.failed", "The agent is already in the call.", status: 400);
+        var target = await ResolveAsync(to);
+        if (role is not (ParticipantRole.Conference or ParticipantRole.Consultation or ParticipantRole.TransferOut))
+            throw new DomainException("validation.failed", $"An agent cannot bring a party in as {Names.Of(role)}.", status: 400);
+        if (role == ParticipantRole.TransferOut && target.Kind != PartyAddressKind.Number)
+            throw new DomainException("validation.failed", "A blind transfer out goes to a department or a number.", status: 400);
+        if (S.Participant is not null)
+            throw new DomainException("call.party_present", $"Call {CallId} already has a third party on the line.", status: 409);
+        // Taken before the first await, so a second click cannot bring in a second party.
+        S.Participant = new CallParticipant(role, target, jobNo, Connected: false, _time.GetUtcNow());
+        if (target.Kind == PartyAddressKind.Seat)
+        {
+            try
+            {
+                await ReserveColleagueAsync(target.Address);
+            }
+            catch
+            {
+                S.Participant = null;
+                throw;
+            }
+        }
+        S.OnHold = false;
+        _logger.LogInformation("Call {CallId}: seat {JobNo} dials {Label} as {Role}", CallId, jobNo, target.Label ?? target.Address, role);
+        if (role == ParticipantRole.TransferOut)
+        {
+            // Blind: the agent is free at once; the caller waits with music while the target rings.
+            S.State = CallState.Dialing;
+            S.SeatJobNo = null;
+            await SaveAndPublishAsync("call.transferring");
+            await Seat(jobNo).OnCallEndedAsync(CallId);
+        }
+        else
+        {
+            await SaveAndPublishAsync("call.party_dialing");
+        }
+        if (_media is not null && await _media.AddPartyAsync(role, target) is { } known) await OnPartyAsync(role, known, null);
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> DropPartyAsync(string jobNo)
+    {
+        if (S.State != CallState.Talking || S.Participant is not { } party || (jobNo != S.SeatJobNo && jobNo != party.By))
+            throw StateConflict($"let a third party go for {jobNo}");
+        if (_media is not null) await _media.DropPartyAsync();
+        await LetPartyGoAsync();
+        await SaveAndPublishAsync("call.party_left");
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> CompleteTransferAsync(string jobNo)
+    {
+        if (S.State != CallState.Talking || S.SeatJobNo != jobNo
+            || S.Participant is not { Role: ParticipantRole.Consultation, Connected: true } party)
+            throw StateConflict("complete an attended transfer");
+        var colleague = party.Target.Kind == PartyAddressKind.Seat ? party.Target.Address : null;
+        if (_media is not null) await _media.CompleteTransferAsync(colleague);
+        _logger.LogInformation("Call {CallId}: seat {JobNo} completes the transfer to {Target}", CallId, jobNo, party.Target.Label ?? party.Target.Address);
+        if (colleague is not null)
+        {
+            S.Participant = null;
+            S.SeatJobNo = colleague;
+            if (!S.OfferedSeats.Contains(colleague)) S.OfferedSeats.Add(colleague);
+            await Seat(colleague).OnCallAnsweredAsync(CallId);
+            await SaveAndPublishAsync("call.transferred");
+        }
+        else
+        {
+            await FinishAsync(CallState.Ended, "transferred_out");
+        }
+        await Seat(jobNo).OnCallEndedAsync(CallId);
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> SuperviseAsync(string supervisorJobNo, ParticipantRole mode)
+    {
+        if (mode is not (ParticipantRole.Monitor or ParticipantRole.Whisper or ParticipantRole.Barge))
+            throw new DomainException("validation.failed", $"A supervisor joins to monitor, whisper or barge in, not as {Names.Of(mode)}.", status: 400);
+        if (S.State != CallState.Talking) throw StateConflict($"be supervised by {supervisorJobNo}");
+        await RequirePhoneAsync(supervisorJobNo);
+        if (S.State != CallState.Talking) throw StateConflict($"be supervised by {supervisorJobNo}");
+        if (S.Participant is { By: var by, Connected: true } current && by == supervisorJobNo
+            && current.Role is ParticipantRole.Monitor or ParticipantRole.Whisper or ParticipantRole.Barge)
+        {
+            // Already on the line: listening turns into whispering or barging in without a new ring.
+            if (current.Role == mode) return Snapshot();
+            S.Participant = current with { Role = mode };
+            if (_media is not null) await _media.ChangePartyRoleAsync(mode);
+            await SaveAndPublishAsync($"call.{Names.Of(mode)}");
+            return Snapshot();
+        }
+        if (S.Participant is not null)
+            throw new DomainException("call.party_present", $"Call {CallId} already has a third party on the line.", status: 409);
+        S.Participant = new CallParticipant(mode, new PartyAddress(PartyAddressKind.Seat, supervisorJobNo, supervisorJobNo), supervisorJobNo, Connected: false, _time.GetUtcNow());
+        S.OnHold = false;
+        _logger.LogInformation("Call {CallId}: supervisor {Supervisor} joins to {Mode}", CallId, supervisorJobNo, mode);
+        await SaveAndPublishAsync("call.party_dialing");
+        if (_media is not null && await _media.AddPartyAsync(mode, S.Participant.Target) is { } known) await OnPartyAsync(mode, known, null);
+        return Snapshot();
+    }
+
+    public async Task OnPartyAsync(ParticipantRole role, DialOutcome outcome, string? reason)
+    {
+        if (S.Participant is not { } party || party.Role != role) return;
+        if (role == ParticipantRole.TransferOut)
+        {
+            if (S.State != CallState.Dialing) return;
+            if (outcome == DialOutcome.Connected)
+            {
+                S.Participant = party with { Connected = true };
+                await FinishAsync(CallState.Ended, "transferred_out");
+                return;
+            }
+            // Nobody took the call: back to the head of its queue rather than dropping the citizen.
+            _logger.LogInformation("Call {CallId}: transfer to {Target} failed ({Reason}); back to the queue", CallId, party.Target.Label ?? party.Target.Address, reason);
+            S.Participant = null;
+            _events.Publish("call.transfer_failed", CallId, _time.GetUtcNow(), Snapshot());
+            await EnterQueueAsync(S.QueueId ?? _options.DefaultQueue, S.EnqueuedAt ?? S.ArrivedAt);
+            StartHeartbeat();
+            return;
+        }
+        if (S.State != CallState.Talking) return;
+        if (outcome == DialOutcome.Connected)
+        {
+            if (party.Connected) return;
+            S.Participant = party with { Connected = true, Since = _time.GetUtcNow() };
+            await SaveAndPublishAsync("call.party_joined");
+            return;
+        }
+        _logger.LogInformation("Call {CallId}: third party {Target} {Outcome} ({Reason})", CallId, party.Target.Label ?? party.Target.Address, outcome, reason);
+        await LetPartyGoAsync();
+        await SaveAndPublishAsync(outcome == DialOutcome.Failed ? "call.party_failed" : "call.party_left");
     }
 
     public async Task WrapUpDoneAsync(string jobNo)
@@ -576,6 +818,48 @@ public sealed class CallGrain : Grain, ICallGrain
         _ringTimer = null;
     }
 
+    /// <summary>The call's third party goes: a colleague's seat held for it is free again.</summary>
+    private async Task LetPartyGoAsync()
+    {
+        if (S.Participant is not { } party) return;
+        S.Participant = null;
+        if (party.Target.Kind == PartyAddressKind.Seat && party.Role is ParticipantRole.Conference or ParticipantRole.Consultation)
+            await Seat(party.Target.Address).ReleaseReservationAsync(CallId);
+    }
+
+    private async Task ReserveColleagueAsync(string jobNo)
+    {
+        await RequirePhoneAsync(jobNo);
+        var config = await Queue(S.QueueId ?? _options.DefaultQueue).GetConfigAsync();
+        if (!await Seat(jobNo).TryReserveAsync(new SeatOffer(CallId, S.QueueId ?? _options.DefaultQueue, S.IsCallback, config.WrapUpSeconds)))
+            throw new DomainException("seat.unavailable", $"Seat {jobNo} is not ready to take part in the call.", status: 409);
+    }
+
+    /// <summary>A seat's phone the edge must ring: a SIP call cannot reach a seat without one.</summary>
+    private async Task RequirePhoneAsync(string jobNo)
+    {
+        if (S.Channel == CallChannel.Simulated && S.Started) return; // the simulated trunk's parties answer at once
+        if (await GrainFactory.GetGrain<IPhoneRegistrationGrain>(jobNo).GetAsync() is null)
+            throw new DomainException("seat.no_phone", $"Seat {jobNo} has no registered phone for the hotline to ring.", status: 409);
+    }
+
+    /// <summary>Where a transfer to a department, a number or a colleague's phone is dialled.</summary>
+    private async Task<PartyAddress> ResolveAsync(TransferTarget target)
+    {
+        switch (target.Kind)
+        {
+            case TransferTargetKind.Seat:
+                return new PartyAddress(PartyAddressKind.Seat, target.Id, target.Id);
+            case TransferTargetKind.Number:
+                return new PartyAddress(PartyAddressKind.Number, target.Id, null);
+            default:
+                var department = await GrainFactory.GetGrain<IDepartmentGrain>(target.Id).GetAsync();
+                if (string.IsNullOrWhiteSpace(department.Profile.Phone))
+                    throw new DomainException("department.no_phone", $"Department '{target.Id}' has no phone number for transfers and three-way calls.", status: 409);
+                return new PartyAddress(PartyAddressKind.Number, department.Profile.Phone.Trim(), department.Profile.Name);
+        }
+    }
+
     private QueueEntry Entry(string queueId) => new(CallId, S.EnqueuedAt ?? S.ArrivedAt, S.Priority, S.Language, S.IsCallback,
         queueId == S.QueueId ? null : S.QueueId);
 
@@ -620,6 +904,9 @@ public sealed class CallGrain : Grain, ICallGrain
         OfferedSeats = S.OfferedSeats.ToList(),
         IvrNode = S.State == CallState.Ivr ? _ivrNode : null,
         IvrFlowVersion = S.IvrFlowVersion,
+        Outbound = S.Outbound,
+        Purpose = S.Purpose,
+        Participant = S.Participant,
     };
 
     private IQueueGrain Queue(string queueId) => GrainFactory.GetGrain<IQueueGrain>(queueId);

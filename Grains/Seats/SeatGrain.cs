@@ -190,7 +190,9 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     public async Task<SeatSnapshot> HangupAsync()
     {
-        if (S.State != SeatState.Talking || S.CallId is null) throw StateConflict("hang up");
+        // An outbound call still ringing is the agent's to cancel; an inbound offer is not the agent's to end.
+        var dialing = S.State == SeatState.Reserved && S.Offer is { Outbound: true };
+        if ((S.State != SeatState.Talking && !dialing) || S.CallId is null) throw StateConflict("hang up");
         await Call(S.CallId).HangupAsync(CallParty.Agent);
         return Snapshot();
     }
@@ -287,6 +289,18 @@ public sealed class SeatGrain : Grain, ISeatGrain
         S.Offer = offer;
         Enter(SeatState.Reserved, callId: offer.CallId, keepIdleSince: true);
         _ = NotifyAsync("seat.offered"); // reservations are not persisted: an offer lost with a silo rings out
+        return Task.FromResult(true);
+    }
+
+    public Task<bool> TryReserveForOutboundAsync(SeatOffer offer)
+    {
+        if (S.State is not (SeatState.Ready or SeatState.NotReady) || S.PendingLogout) return Task.FromResult(false);
+        // A not-ready agent placing calls (return visits) stays out of the queues afterwards: the reason comes back
+        // when the call and its wrap-up are done, as a supervisor's pending not-ready would.
+        if (S.State == SeatState.NotReady) S.PendingNotReady ??= S.Reason;
+        S.Offer = offer;
+        Enter(SeatState.Reserved, callId: offer.CallId, keepIdleSince: true);
+        _ = NotifyAsync("seat.dialing");
         return Task.FromResult(true);
     }
 

@@ -9,19 +9,6 @@ using Hotline.Telephony.Sip;
 
 namespace Hotline.Silo.Telephony;
 
-/// <summary>What every SIP call on this silo shares.</summary>
-public sealed record EdgeServices(
-    IGrainFactory Grains,
-    ICallMediaRegistry Registry,
-    RecordingStore Recordings,
-    PromptAudio Prompts,
-    SpeechSynthesis Speech,
-    IvrLauncher Ivr,
-    SipEdge Sip,
-    TimeSpan AnswerAfter,
-    string? OutboundGateway,
-    ILogger Logger);
-
 /// <summary>
 /// The silo's telephony edge: SIP on <see cref="TelephonySettings.SipPort"/>, RTP on its port range. Every inbound
 /// call becomes a <see cref="SipCall"/> with its grain placed on this silo; phones' registrations go to grains so
@@ -36,7 +23,7 @@ public sealed class EdgeHost(
     SpeechSynthesis speech,
     IvrLauncher ivr,
     PromptAudio prompts,
-    ILoggerFactory loggers) : IHostedService, ISipCallHandler
+    ILoggerFactory loggers) : IHostedService, ISipCallHandler, IOutboundDialer
 {
     private readonly ILogger _logger = loggers.CreateLogger<EdgeHost>();
     private readonly ConcurrentDictionary<string, SipCall> _calls = new(StringComparer.Ordinal);
@@ -72,8 +59,7 @@ public sealed class EdgeHost(
             throw new ConfigurationException(
                 $"cannot listen for SIP on {settings.BindAddress}:{settings.SipPort}: {e.Message} (set {TelephonySettings.Section}:SipPort, or Enabled=false)");
         }
-        _services = new EdgeServices(grains, registry, recordings, prompts, speech, ivr, Sip,
-            TimeSpan.FromMilliseconds(settings.AnswerAfterMilliseconds), settings.OutboundGateway, _logger);
+        _services = new EdgeServices(grains, registry, recordings, prompts, speech, ivr, Sip, settings, _logger);
         _logger.LogInformation("Telephony edge listening for SIP on {EndPoint}; recordings in {Recordings}", Sip.LocalEndPoint, recordings.Root);
     }
 
@@ -82,6 +68,23 @@ public sealed class EdgeHost(
         await Task.WhenAll(_calls.Values.Select(c => c.HangupAsync()));
         if (Sip is not null) await Sip.DisposeAsync();
         if (_media is not null) await _media.DisposeAsync();
+    }
+
+    public string? CannotDial => _services switch
+    {
+        null => "The telephony edge on this silo is not running (Hotline:Telephony:Enabled).",
+        { HasGateway: false } => "No outbound gateway is configured (Hotline:Telephony:OutboundGateway), so the hotline cannot call out.",
+        _ => null,
+    };
+
+    public ICallMedia Dial(string callId, OutboundCall call)
+    {
+        var services = _services ?? throw new InvalidOperationException(CannotDial);
+        var outbound = new OutboundSipCall(services, callId, call);
+        registry.Register(callId, outbound);
+        _logger.LogInformation("Call {CallId}: seat {JobNo} calls {Number}", callId, call.JobNo, Mask(call.To));
+        _ = Task.Run(outbound.RunAsync);
+        return outbound;
     }
 
     public Task OnIncomingCallAsync(CallLeg leg)

@@ -20,9 +20,12 @@ public sealed class PromptAudio(string root)
         return _ringback;
     }
 
-    private readonly AudioClip _ringback = Ringback();
+    private readonly AudioClip _ringback = MakeRingback();
 
-    private static AudioClip Ringback()
+    /// <summary>The Chinese ringback cadence an agent hears while the citizen's phone rings.</summary>
+    public AudioClip Ringback => _ringback;
+
+    private static AudioClip MakeRingback()
     {
         return AudioClip.Concat([AudioClip.Tone(425, TimeSpan.FromSeconds(1), 6000), AudioClip.FromSamples(new short[8000 * 4])]);
     }

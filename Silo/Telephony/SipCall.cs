@@ -7,10 +7,13 @@ using Hotline.Telephony.Sip;
 namespace Hotline.Silo.Telephony;
 
 /// <summary>
-/// One inbound SIP call on this silo: the caller's leg, the agent's phone leg when there is one, the IVR, and the
-/// whole-call recording. Its call grain commands it through <see cref="ICallMedia"/>; what the phones do (the
-/// caller hangs up, the agent's phone answers or hangs up, a phone asks to transfer) goes back to the grain.
+/// One SIP call on this silo: the citizen's leg, the agent's phone leg when there is one, a third party's leg
+/// (a department in a three-way call, a consulted colleague, a supervisor), the IVR, and the whole-call recording.
+/// Its call grain commands it through <see cref="ICallMedia"/>; what the phones do (the caller hangs up, the agent's
+/// phone answers or hangs up, a phone asks to transfer, a third party answers) goes back to the grain.
 /// </summary>
+/// <remarks>Who hears whom is recomputed in one place, <see cref="Connect"/>, from the legs present and the third
+/// party's role: a bridge for two, a mixing conference for three, music for a caller left waiting.</remarks>
 public sealed class SipCall : ICallMedia
 {
     private readonly EdgeServices _edge;
@@ -23,10 +26,14 @@ public sealed class SipCall : ICallMedia
     private string? _agentJobNo;
     private CancellationTokenSource? _dialing;
     private string? _connectWanted;
-    private IDisposable? _bridge;
+    private CallLeg? _party;
+    private ParticipantRole? _partyRole;
+    private CancellationTokenSource? _partyDialing;
+    private IDisposable? _topology;
+    private bool _onHold;
     private bool _ivrRunning;
     private bool _over;
-    /// <summary>The IVR put the caller through to an outside number: the hotline's part is over, the two stay connected.</summary>
+    /// <summary>The caller was put through to an outside number: the hotline's part is over, the two stay connected.</summary>
     private bool _handedOver;
 
     public SipCall(EdgeServices edge, CallLeg caller, string callId)
@@ -60,14 +67,12 @@ public sealed class SipCall : ICallMedia
         }
 
         _edge.Registry.Register(CallId, this);
-        var recording = _edge.Recordings.NewRelativePath(CallId, "call");
-        _caller.Media.StartCallRecording(_edge.Recordings.FullPath(recording));
-        _ = WatchCallerAsync(recording);
+        StartRecording();
         try
         {
             _ivrRunning = true;
             await _grain.BeginIvrAsync(new CallStart(CallChannel.Sip, _caller.FromUser, _caller.ToUser, null, null, 0));
-            var media = new IvrMediaAdapter(CallId, _caller.Media, _edge.Prompts, _edge.Recordings, _edge.Speech, TransferOutAsync);
+            var media = new IvrMediaAdapter(CallId, _caller.Media, _edge.Prompts, _edge.Recordings, _edge.Speech, TransferOutFromIvrAsync);
             await _edge.Ivr.RunAsync(CallId, _caller.FromUser, media, _ivr.Token);
         }
         catch (OperationCanceledException) when (_ivr.IsCancellationRequested)
@@ -85,17 +90,39 @@ public sealed class SipCall : ICallMedia
         }
     }
 
+    /// <summary>An outbound call whose agent phone and citizen both answered: the two talk, the call is recorded.</summary>
+    internal void StartConnected(CallLeg agent, string jobNo)
+    {
+        _ivr.Cancel();
+        StartRecording();
+        lock (_gate)
+        {
+            _agent = agent;
+            _agentJobNo = jobNo;
+            agent.TransferRequested = target => OnAgentTransferAsync(jobNo, target);
+            Connect();
+        }
+        _ = WatchAgentAsync(agent);
+    }
+
+    private void StartRecording()
+    {
+        var recording = _edge.Recordings.NewRelativePath(CallId, "call");
+        _caller.Media.StartCallRecording(_edge.Recordings.FullPath(recording));
+        _ = WatchCallerAsync(recording);
+    }
+
     // ---- the grain's commands ------------------------------------------------------------------------
 
     public async Task OfferToSeatAsync(string jobNo)
     {
-        var registration = await _edge.Grains.GetGrain<IPhoneRegistrationGrain>(jobNo).GetAsync();
-        if (registration is null)
+        var contact = await _edge.PhoneOfAsync(jobNo);
+        if (contact is null)
         {
             _logger.LogDebug("Seat {JobNo} has no registered phone; call {CallId} is answered at the desk", jobNo, CallId);
             return;
         }
-        _ = Task.Run(() => DialAgentAsync(jobNo, new Uri(registration.Contact)));
+        _ = Task.Run(() => DialAgentAsync(jobNo, contact));
     }
 
     public Task WithdrawOfferAsync(string jobNo)
@@ -103,7 +130,7 @@ public sealed class SipCall : ICallMedia
         CallLeg? ringing = null;
         lock (_gate)
         {
-            if (_agentJobNo != jobNo || _bridge is not null) return Task.CompletedTask;
+            if (_agentJobNo != jobNo || _topology is not null) return Task.CompletedTask;
             _dialing?.Cancel();
             ringing = _agent;
             _agent = null;
@@ -117,7 +144,7 @@ public sealed class SipCall : ICallMedia
         _ivr.Cancel();
         lock (_gate)
         {
-            if (_agent is not null && _agentJobNo == jobNo) Bridge();
+            if (_agent is not null && _agentJobNo == jobNo) Connect();
             else _connectWanted = jobNo; // answered at the desk while the phone still rings: bridge when it answers
         }
         return Task.CompletedTask;
@@ -127,16 +154,8 @@ public sealed class SipCall : ICallMedia
     {
         lock (_gate)
         {
-            if (onHold)
-            {
-                _bridge?.Dispose();
-                _bridge = null;
-                _caller.Media.PlayLoop(_edge.Prompts.Waiting("zh"));
-            }
-            else if (_agent is not null)
-            {
-                Bridge();
-            }
+            _onHold = onHold;
+            Connect();
         }
         return Task.CompletedTask;
     }
@@ -162,19 +181,91 @@ public sealed class SipCall : ICallMedia
             _over = true;
         }
         _ivr.Cancel();
-        await ReleaseAgent();
+        await Task.WhenAll(ReleaseAgent(), ReleaseParty());
         await _caller.HangupAsync();
     }
 
-    /// <summary>The IVR's transfer to a department's or any outside number, through the outbound gateway.</summary>
-    private async Task<bool> TransferOutAsync(string number, CancellationToken cancellationToken)
+    public async Task<DialOutcome?> AddPartyAsync(ParticipantRole role, PartyAddress target)
     {
-        if (_edge.OutboundGateway is null || number.Length is 0 or > 32 || !number.All(c => char.IsAsciiDigit(c) || c is '+' or '*' or '#'))
-            return false;
+        var uri = await _edge.AddressOfAsync(target);
+        if (uri is null)
+        {
+            _logger.LogInformation("Call {CallId}: {Label} cannot be dialled (no phone registered, or no outbound gateway)", CallId, target.Label ?? target.Address);
+            return DialOutcome.Failed;
+        }
+        var dialing = new CancellationTokenSource(_edge.DialTimeout);
+        CallLeg? agentLeft = null;
+        lock (_gate)
+        {
+            if (_over || _handedOver) return DialOutcome.Failed;
+            _partyDialing?.Cancel();
+            _partyDialing = dialing;
+            _partyRole = role;
+            _onHold = false;
+            if (role == ParticipantRole.TransferOut)
+            {
+                // Blind: the agent's phone is let go now; the caller waits with music while the target rings.
+                agentLeft = _agent;
+                _agent = null;
+                _agentJobNo = null;
+            }
+            Connect();
+        }
+        if (agentLeft is not null) await agentLeft.HangupAsync();
+        _ = Task.Run(() => DialPartyAsync(role, uri, dialing));
+        return null;
+    }
+
+    public Task ChangePartyRoleAsync(ParticipantRole role)
+    {
+        lock (_gate)
+        {
+            if (_party is null) return Task.CompletedTask;
+            _partyRole = role;
+            Connect();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task DropPartyAsync() => ReleaseParty();
+
+    public async Task CompleteTransferAsync(string? newJobNo)
+    {
+        CallLeg? agentLeft;
+        lock (_gate)
+        {
+            if (_party is null) return;
+            agentLeft = _agent;
+            if (newJobNo is not null)
+            {
+                // The consulted colleague's phone becomes the agent's leg.
+                _agent = _party;
+                _agentJobNo = newJobNo;
+                _agent.TransferRequested = target => OnAgentTransferAsync(newJobNo, target);
+                _party = null;
+                _partyRole = null;
+            }
+            else
+            {
+                _agent = null;
+                _agentJobNo = null;
+                _partyRole = ParticipantRole.TransferOut;
+                _handedOver = true;
+            }
+            Connect();
+        }
+        if (agentLeft is not null) await agentLeft.HangupAsync();
+    }
+
+    /// <summary>The IVR's transfer to a department's or any outside number, through the outbound gateway.</summary>
+    private async Task<bool> TransferOutFromIvrAsync(string number, CancellationToken cancellationToken)
+    {
+        var uri = _edge.GatewayAddress(number);
+        if (uri is null) return false;
         CallLeg leg;
         try
         {
-            leg = await _edge.Sip.DialAsync(new Uri($"sip:{Uri.EscapeDataString(number)}@{_edge.OutboundGateway}"), _caller.FromUser, null, cancellationToken);
+            leg = await _edge.Sip.DialAsync(uri, _caller.FromUser, null, cancellationToken);
         }
         catch (SipCallFailedException e)
         {
@@ -183,17 +274,12 @@ public sealed class SipCall : ICallMedia
         }
         lock (_gate)
         {
-            _agent = leg;
-            _agentJobNo = null;
+            _party = leg;
+            _partyRole = ParticipantRole.TransferOut;
             _handedOver = true;
-            Bridge();
+            Connect();
         }
-        _ = Task.Run(async () =>
-        {
-            await leg.Ended;
-            await leg.Media.DisposeAsync();
-            await _caller.HangupAsync();
-        });
+        _ = WatchPartyAsync(leg, ParticipantRole.TransferOut);
         return true;
     }
 
@@ -212,9 +298,10 @@ public sealed class SipCall : ICallMedia
             previous = _agentJobNo != jobNo ? _agent : null;
             if (previous is not null)
             {
-                _bridge?.Dispose();
-                _bridge = null;
                 _agent = null;
+                _onHold = false;
+                Connect();
+                _caller.Media.PlayLoop(_edge.Prompts.Waiting("zh"));
             }
             _agentJobNo = jobNo;
         }
@@ -247,9 +334,9 @@ public sealed class SipCall : ICallMedia
             _agent = leg;
             leg.TransferRequested = target => OnAgentTransferAsync(jobNo, target);
             bridgeNow = _connectWanted == jobNo;
-            if (bridgeNow) Bridge();
+            if (bridgeNow) Connect();
         }
-        _ = WatchAgentAsync(leg, jobNo);
+        _ = WatchAgentAsync(leg);
         if (bridgeNow) return;
         try
         {
@@ -265,6 +352,65 @@ public sealed class SipCall : ICallMedia
             await leg.HangupAsync();
         }
     }
+
+    private async Task DialPartyAsync(ParticipantRole role, Uri target, CancellationTokenSource dialing)
+    {
+        CallLeg leg;
+        try
+        {
+            leg = await _edge.Sip.DialAsync(target, _edge.CallerIdFor(_caller), onRinging: null, dialing.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            bool dropped;
+            lock (_gate) dropped = _partyDialing != dialing || _over;
+            if (!dropped) await PartyFailedAsync(role, dialing, "no_answer");
+            return;
+        }
+        catch (SipCallFailedException e)
+        {
+            await PartyFailedAsync(role, dialing, DialFailure(e.Status));
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_over || _partyDialing != dialing)
+            {
+                _ = leg.HangupAsync();
+                return;
+            }
+            _partyDialing = null;
+            _party = leg;
+            // Handed over before the grain hears of it: its "call over" must not hang up the two now talking.
+            if (role == ParticipantRole.TransferOut) _handedOver = true;
+            Connect();
+        }
+        _ = WatchPartyAsync(leg, role);
+        await TellGrainAsync(() => _grain.OnPartyAsync(role, DialOutcome.Connected, null), "the third party answered");
+    }
+
+    private async Task PartyFailedAsync(ParticipantRole role, CancellationTokenSource dialing, string reason)
+    {
+        lock (_gate)
+        {
+            if (_partyDialing != dialing) return;
+            _partyDialing = null;
+            _partyRole = null;
+            Connect();
+        }
+        _logger.LogInformation("Call {CallId}: the third party was not reached ({Reason})", CallId, reason);
+        await TellGrainAsync(() => _grain.OnPartyAsync(role, DialOutcome.Failed, reason), "the third party was not reached");
+    }
+
+    public static string DialFailure(int status) => status switch
+    {
+        486 or 600 => "busy",
+        408 or 480 => "no_answer",
+        403 or 603 => "rejected",
+        404 or 484 or 604 => "unknown_number",
+        _ => "unreachable",
+    };
 
     private async Task<bool> OnAgentTransferAsync(string jobNo, TransferRequest request)
     {
@@ -302,6 +448,7 @@ public sealed class SipCall : ICallMedia
         {
             _logger.LogError(e, "Could not record the recording of call {CallId}; the file stays at {Path}", CallId, recording);
         }
+        await ReleaseParty();
         if (!byUs)
         {
             _logger.LogDebug("Caller hung up call {CallId} ({Reason})", CallId, end.Reason);
@@ -312,25 +459,67 @@ public sealed class SipCall : ICallMedia
         _edge.Registry.Release(CallId);
     }
 
-    private async Task WatchAgentAsync(CallLeg leg, string jobNo)
+    private async Task WatchAgentAsync(CallLeg leg)
     {
         await leg.Ended;
-        bool byPhone;
+        string? jobNo;
         lock (_gate)
         {
-            byPhone = _agent == leg; // otherwise we let it go ourselves (transfer, ring-out, the call ended)
-            if (byPhone)
+            // Otherwise we let it go ourselves (transfer, ring-out, the call ended).
+            jobNo = _agent == leg ? _agentJobNo : null;
+            if (_agent == leg)
             {
                 _agent = null;
-                _bridge?.Dispose();
-                _bridge = null;
+                Connect();
             }
         }
         await leg.Media.DisposeAsync();
-        if (!byPhone) return;
+        if (jobNo is null) return;
         var call = await _grain.GetAsync();
         if (call.State == CallState.Talking && call.SeatJobNo == jobNo)
-            await _grain.HangupAsync(CallParty.Agent);
+            await TellGrainAsync(() => _grain.HangupAsync(CallParty.Agent), "the agent's phone hung up");
+    }
+
+    private async Task WatchPartyAsync(CallLeg leg, ParticipantRole role)
+    {
+        await leg.Ended;
+        bool left, handedOver, becameAgent;
+        string? agentJobNo;
+        lock (_gate)
+        {
+            left = _party == leg;
+            becameAgent = _agent == leg; // an attended transfer to a colleague made this leg the agent's
+            agentJobNo = _agentJobNo;
+            handedOver = _handedOver;
+            if (left)
+            {
+                _party = null;
+                _partyRole = null;
+                Connect();
+            }
+            if (becameAgent)
+            {
+                _agent = null;
+                Connect();
+            }
+        }
+        await leg.Media.DisposeAsync();
+        if (left && handedOver)
+        {
+            // The two the hotline put through are done talking.
+            await _caller.HangupAsync();
+            return;
+        }
+        if (left)
+        {
+            await TellGrainAsync(() => _grain.OnPartyAsync(role, DialOutcome.Left, null), "the third party hung up");
+        }
+        else if (becameAgent && agentJobNo is not null)
+        {
+            var call = await _grain.GetAsync();
+            if (call.State == CallState.Talking && call.SeatJobNo == agentJobNo)
+                await TellGrainAsync(() => _grain.HangupAsync(CallParty.Agent), "the agent's phone hung up");
+        }
     }
 
     /// <summary>Tells the call grain what the phones did, again if the cluster is briefly unreachable (its silo or the
@@ -363,21 +552,85 @@ public sealed class SipCall : ICallMedia
         lock (_gate)
         {
             _dialing?.Cancel();
-            _bridge?.Dispose();
-            _bridge = null;
             agent = _agent;
             _agent = null;
             _agentJobNo = null;
             _connectWanted = null;
+            _onHold = false;
+            Connect();
         }
         return agent?.HangupAsync() ?? Task.CompletedTask;
     }
 
-    private void Bridge()
+    private Task ReleaseParty()
     {
-        _caller.Media.StopPlayback();
-        _bridge?.Dispose();
-        _bridge = MediaBridge.Connect(_caller.Media, _agent!.Media);
+        CallLeg? party;
+        lock (_gate)
+        {
+            _partyDialing?.Cancel();
+            _partyDialing = null;
+            party = _party;
+            _party = null;
+            if (!_handedOver) _partyRole = null;
+            Connect();
+        }
+        return party?.HangupAsync() ?? Task.CompletedTask;
+    }
+
+    /// <summary>Who hears whom, from the legs present and the third party's role. Called under the lock.</summary>
+    private void Connect()
+    {
+        _topology?.Dispose();
+        _topology = null;
+        if (_over && !_handedOver) return;
+        var caller = _caller.Media;
+        switch (_partyRole)
+        {
+            case ParticipantRole.TransferOut:
+                if (_party is not null) Bridge(caller, _party.Media);
+                else caller.PlayLoop(_edge.Prompts.Waiting("zh"));
+                return;
+            case ParticipantRole.Consultation:
+                // The caller waits with music while the agent talks to the colleague or department.
+                caller.PlayLoop(_edge.Prompts.Waiting("zh"));
+                if (_agent is not null && _party is not null) _topology = MediaBridge.Connect(_agent.Media, _party.Media);
+                return;
+        }
+        if (_onHold)
+        {
+            caller.PlayLoop(_edge.Prompts.Waiting("zh"));
+            return;
+        }
+        if (_agent is null) return; // in the IVR or the queue: their prompts and music play
+        if (_party is null || _partyRole is null)
+        {
+            Bridge(caller, _agent.Media);
+            return;
+        }
+        caller.StopPlayback();
+        var conference = new Conference();
+        conference.Add(caller);
+        conference.Add(_agent.Media);
+        switch (_partyRole)
+        {
+            case ParticipantRole.Monitor:
+                conference.Add(_party.Media, ConferenceVoice.NoOne);
+                break;
+            case ParticipantRole.Whisper:
+                conference.Add(_party.Media, ConferenceVoice.OneMember, heardBy: _agent.Media);
+                break;
+            default:
+                conference.Add(_party.Media);
+                break;
+        }
+        _topology = conference;
+        _connectWanted = null;
+    }
+
+    private void Bridge(MediaStream caller, MediaStream other)
+    {
+        caller.StopPlayback();
+        _topology = MediaBridge.Connect(caller, other);
         _connectWanted = null;
     }
 }

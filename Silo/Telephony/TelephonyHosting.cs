@@ -1,3 +1,4 @@
+using Hotline.Calls;
 using Hotline.Ivr;
 using Hotline.Silo.Hosting;
 
@@ -28,6 +29,7 @@ public static class TelephonyHosting
         services.AddSingleton<SpeechSynthesis>();
         services.AddSingleton<IvrLauncher>();
         services.AddSingleton<EdgeHost>();
+        services.AddSingleton<IOutboundDialer>(sp => sp.GetRequiredService<EdgeHost>());
         // Registered after UseOrleans: the edge starts taking calls once the silo can run their grains.
         services.AddHostedService(sp => sp.GetRequiredService<EdgeHost>());
         return settings;

@@ -29,6 +29,12 @@ public sealed class TelephonySettings : IValidatableObject
     /// number for the IVR's transfer). Unset: transfers to outside numbers fail and the flow takes its failure branch.</summary>
     public string? OutboundGateway { get; set; }
 
+    /// <summary>The number citizens see when the hotline calls them back (callbacks, return visits).</summary>
+    [Required, RegularExpression(@"^\+?[0-9]{3,20}$")] public string HotlineNumber { get; set; } = "12345";
+
+    /// <summary>How long a citizen's, a department's or a colleague's phone may ring on a call the hotline places.</summary>
+    [Range(5, 300)] public int DialTimeoutSeconds { get; set; } = 30;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!IPAddress.TryParse(BindAddress, out _))

@@ -1,6 +1,18 @@
 namespace Hotline.Telephony.Media;
 
-/// <summary>A mixing conference: each member hears the sum of the others (with saturation), not itself.</summary>
+/// <summary>Whom a conference member's voice reaches.</summary>
+public enum ConferenceVoice
+{
+    /// <summary>Every other member (a three-way call, barging in).</summary>
+    Everyone,
+    /// <summary>No one: the member only listens (monitoring).</summary>
+    NoOne,
+    /// <summary>One other member only (whispering to the agent).</summary>
+    OneMember,
+}
+
+/// <summary>A mixing conference: each member hears the sum of the others whose voice reaches it (with saturation),
+/// never itself.</summary>
 /// <remarks>The mix is computed once per pacing tick, by whichever member's source asks first.</remarks>
 public sealed partial class Conference : IDisposable
 {
@@ -9,9 +21,17 @@ public sealed partial class Conference : IDisposable
     private readonly int[] _sum = new int[MediaStream.FrameSamples];
     private long _mixedTick = -1;
 
-    public void Add(MediaStream member)
+    public void Add(MediaStream member) => Add(member, ConferenceVoice.Everyone);
+
+    /// <summary>Adds a member who hears the others; its own voice reaches whom <paramref name="voice"/> says
+    /// (<paramref name="heardBy"/> for <see cref="ConferenceVoice.OneMember"/>).</summary>
+    public void Add(MediaStream member, ConferenceVoice voice, MediaStream? heardBy = null)
     {
         ArgumentNullException.ThrowIfNull(member);
+        if (voice == ConferenceVoice.OneMember && heardBy is null)
+        {
+            throw new ArgumentNullException(nameof(heardBy), "A voice for one member needs that member");
+        }
         Member added;
         lock (_gate)
         {
@@ -19,7 +39,7 @@ public sealed partial class Conference : IDisposable
             {
                 return;
             }
-            added = new Member(this, member);
+            added = new Member(this, member) { Voice = voice, HeardBy = voice == ConferenceVoice.OneMember ? heardBy : null };
             _members.Add(added);
         }
         member.AddTap(added.Tap);
@@ -83,6 +103,10 @@ public sealed partial class Conference : IDisposable
                 foreach (var member in _members)
                 {
                     member.Tap.Read(member.Frame);
+                    if (member.Voice != ConferenceVoice.Everyone)
+                    {
+                        continue;
+                    }
                     for (int i = 0; i < _sum.Length; i++)
                     {
                         _sum[i] += member.Frame[i];
@@ -94,9 +118,18 @@ public sealed partial class Conference : IDisposable
                 frame.Clear();
                 return;
             }
+            var own = listener.Voice == ConferenceVoice.Everyone;
             for (int i = 0; i < frame.Length; i++)
             {
-                frame[i] = Pcm.Saturate(_sum[i] - listener.Frame[i]);
+                int sample = _sum[i] - (own ? listener.Frame[i] : 0);
+                foreach (var member in _members)
+                {
+                    if (member.HeardBy == listener.Stream)
+                    {
+                        sample += member.Frame[i];
+                    }
+                }
+                frame[i] = Pcm.Saturate(sample);
             }
         }
     }
@@ -107,6 +140,8 @@ public sealed partial class Conference : IDisposable
         public MediaStream Stream { get; } = stream;
         public SampleTap Tap { get; } = new();
         public short[] Frame { get; } = new short[MediaStream.FrameSamples];
+        public ConferenceVoice Voice { get; init; }
+        public MediaStream? HeardBy { get; init; }
 
         public void Read(Span<short> frame, long tick) => conference.Mix(this, frame, tick);
     }

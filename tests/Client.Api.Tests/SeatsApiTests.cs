@@ -105,14 +105,4 @@ public sealed class SeatsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var body = await response.AssertProblemAsync(HttpStatusCode.Conflict, "seat.not_logged_in");
         Assert.Equal("logged_out", body.Str("currentState"));
     }
-
-    [Fact]
-    public async Task Monitoring_needs_the_telephony_edge()
-    {
-        var supervisor = await api.SignedInAsync("9001");
-
-        var response = await supervisor.PostAsync("/api/seats/1001/monitor", null);
-
-        await response.AssertProblemAsync(HttpStatusCode.NotImplemented, "telephony.not_available");
-    }
 }

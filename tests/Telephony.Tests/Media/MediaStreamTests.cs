@@ -358,6 +358,33 @@ public sealed class MediaStreamTests : IAsyncLifetime
         Assert.True(m1.SendsSilence);
         Assert.Equal(0, conference.Count);
     }
+
+    [Fact]
+    public async Task A_monitoring_member_hears_everyone_unheard_and_a_whisper_reaches_only_its_member()
+    {
+        var (caller, callerPhone) = Pair();
+        var (agent, agentPhone) = Pair();
+        var (monitor, monitorPhone) = Pair();
+        var (coach, coachPhone) = Pair();
+        using var conference = new Conference();
+        conference.Add(caller);
+        conference.Add(agent);
+        conference.Add(monitor, ConferenceVoice.NoOne);
+        conference.Add(coach, ConferenceVoice.OneMember, heardBy: agent);
+
+        callerPhone.PlayLoop(AudioClip.Tone(300, TimeSpan.FromSeconds(1), 3000));
+        monitorPhone.PlayLoop(AudioClip.Tone(500, TimeSpan.FromSeconds(1), 9000));
+        await Eventually(() => monitorPhone.ReceivedPeakLevel > 2500 && agentPhone.ReceivedPeakLevel > 2500, "the caller heard by the monitor and the agent");
+        await WaitTicks(10);
+        Assert.InRange(callerPhone.ReceivedPeakLevel, 0, 100); // the monitor's loud tone reaches no one
+        Assert.InRange(agentPhone.ReceivedPeakLevel, 2500, 3500);
+
+        coachPhone.PlayLoop(AudioClip.Tone(700, TimeSpan.FromSeconds(1), 8000));
+        await Eventually(() => agentPhone.ReceivedPeakLevel > 9000, "the whisper added to what the agent hears");
+        await WaitTicks(10);
+        Assert.InRange(callerPhone.ReceivedPeakLevel, 0, 100);
+        Assert.InRange(coachPhone.ReceivedPeakLevel, 2500, 3500); // the whisperer hears the caller
+    }
 }
 
 /// <summary>Digit collection on fake time: no test waits for a real timeout.</summary>
