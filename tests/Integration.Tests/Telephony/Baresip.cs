@@ -4,9 +4,9 @@ using System.Text;
 namespace Hotline.Tests.Telephony;
 
 /// <summary>
-/// An agent's softphone: the real baresip (Debian's baresip-core, installed by ./test.sh), registered with the
-/// hotline's edge as the seat's job number, answering every call at once and sending a 440 Hz tone as the
-/// agent's voice.
+/// A real phone: baresip (Debian's baresip-core, installed by ./test.sh), answering every call at once and sending a
+/// steady tone as its owner's voice. An agent's or supervisor's phone registers with the hotline's edge as the job
+/// number; an outside phone (a citizen, a department's liaison line) just listens where the outbound gateway points.
 /// </summary>
 public sealed class Baresip : IAsyncDisposable
 {
@@ -29,17 +29,25 @@ public sealed class Baresip : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<Baresip> StartAsync(string jobNo, int hotlineSipPort)
+    /// <summary>A seat's phone, registered with the hotline as <paramref name="jobNo"/>.</summary>
+    // regint: the phone registers with the hotline (the domain of its address of record) and refreshes it.
+    public static Task<Baresip> StartAsync(string jobNo, int hotlineSipPort, int toneHz = 440) =>
+        LaunchAsync($"<sip:{jobNo}@127.0.0.1:{hotlineSipPort}>;regint=300", HotlineProcess.FreePort(), toneHz);
+
+    /// <summary>An outside phone answering calls to <paramref name="number"/> on <paramref name="port"/> (the outbound gateway's address).</summary>
+    public static Task<Baresip> ListenAsync(string number, int port, int toneHz) =>
+        LaunchAsync($"<sip:{number}@127.0.0.1>;regint=0", port, toneHz);
+
+    private static async Task<Baresip> LaunchAsync(string account, int phonePort, int toneHz)
     {
         var folder = Directory.CreateTempSubdirectory("hotline-baresip-");
         var tone = Path.Combine(folder.FullName, "voice.wav");
-        using (var sox = Process.Start(new ProcessStartInfo("sox", ["-n", "-r", "8000", "-c", "1", "-b", "16", tone, "synth", "600", "sine", "440", "vol", "0.3"])
+        using (var sox = Process.Start(new ProcessStartInfo("sox", ["-n", "-r", "8000", "-c", "1", "-b", "16", tone, "synth", "600", "sine", $"{toneHz}", "vol", "0.3"])
         { RedirectStandardError = true })!)
         {
             await sox.WaitForExitAsync();
             if (sox.ExitCode != 0) throw new InvalidOperationException($"sox could not make the agent's tone: {await sox.StandardError.ReadToEndAsync()}");
         }
-        var phonePort = HotlineProcess.FreePort();
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "config"), $"""
             poll_method epoll
             sip_listen 127.0.0.1:{phonePort}
@@ -57,9 +65,8 @@ public sealed class Baresip : IAsyncDisposable
             module_app menu.so
 
             """);
-        // regint: the phone registers with the hotline (the domain of its address of record) and refreshes it.
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "accounts"),
-            $"<sip:{jobNo}@127.0.0.1:{hotlineSipPort}>;regint=300;answermode=auto;audio_codecs=PCMU/8000/1,PCMA/8000/1;ptime=20\n");
+            $"{account};answermode=auto;audio_codecs=PCMU/8000/1,PCMA/8000/1;ptime=20\n");
         var info = new ProcessStartInfo("baresip", ["-f", folder.FullName])
         {
             WorkingDirectory = folder.FullName,
@@ -78,6 +85,11 @@ public sealed class Baresip : IAsyncDisposable
 
     /// <summary>The peak level of what the phone heard (baresip's sndfile module writes each call's decoded audio).</summary>
     public int HeardPeak() => _folder.GetFiles("*dec*.wav").Select(f => CallRecordingFile.ChannelPeaks(f.FullName).Max()).DefaultIfEmpty(0).Max();
+
+    /// <summary>How long the phone heard a tone of <paramref name="hz"/> (another phone's voice), over all its calls.</summary>
+    public TimeSpan HeardTone(int hz) => _folder.GetFiles("*dec*.wav")
+        .Select(f => CallRecordingFile.ToneDuration(f.FullName, channel: 0, hz))
+        .Aggregate(TimeSpan.Zero, (a, b) => a + b);
 
     public async ValueTask DisposeAsync()
     {

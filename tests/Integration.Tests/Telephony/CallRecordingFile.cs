@@ -30,6 +30,35 @@ public static class CallRecordingFile
         return quietest == int.MaxValue ? 0 : quietest;
     }
 
+    /// <summary>
+    /// How long one channel carried a tone of <paramref name="hz"/> clearly (a phone's steady voice): the 50 ms windows
+    /// where the Goertzel power at that frequency is a large share of the window's energy and not faint.
+    /// </summary>
+    public static TimeSpan ToneDuration(string path, int channel, int hz)
+    {
+        var (channels, samples) = Read(path);
+        const int size = 400; // 50 ms at 8 kHz
+        var frames = samples.Length / channels;
+        var coefficient = 2 * Math.Cos(2 * Math.PI * hz / 8000.0);
+        var windows = 0;
+        for (var start = 0; start + size <= frames; start += size)
+        {
+            double s1 = 0, s2 = 0, energy = 0;
+            for (var f = start; f < start + size; f++)
+            {
+                double x = samples[f * channels + channel];
+                energy += x * x;
+                var s0 = x + coefficient * s1 - s2;
+                s2 = s1;
+                s1 = s0;
+            }
+            var power = s1 * s1 + s2 * s2 - coefficient * s1 * s2; // ≈ (N·A/2)² for a pure tone of amplitude A
+            // A pure tone gives power / energy ≈ N/2; a mix with other voices a fair share of it.
+            if (energy > size * 300.0 * 300.0 && power / energy > size / 2.0 * 0.1) windows++;
+        }
+        return TimeSpan.FromMilliseconds(windows * 50);
+    }
+
     private static (int Channels, short[] Samples) Read(string path)
     {
         var bytes = File.ReadAllBytes(path);
@@ -42,7 +71,8 @@ public static class CallRecordingFile
             if (id == "fmt ") channels = BitConverter.ToInt16(bytes, offset + 10);
             if (id == "data")
             {
-                var end = Math.Min(bytes.Length, offset + 8 + size);
+                // A file still being written (a phone's call in progress) may say 0 or nothing true yet: read what is there.
+                var end = size <= 0 ? bytes.Length : Math.Min(bytes.Length, offset + 8 + size);
                 var samples = new short[(end - offset - 8) / 2];
                 for (var i = 0; i < samples.Length; i++) samples[i] = BitConverter.ToInt16(bytes, offset + 8 + i * 2);
                 return (channels, samples);

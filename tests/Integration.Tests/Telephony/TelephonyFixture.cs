@@ -17,14 +17,20 @@ public sealed class TelephonyFixture : IAsyncLifetime
     public int SipPort { get; private set; }
     public const string DemoPassword = "sip-tests-pw-1";
     public string SipTarget => $"127.0.0.1:{SipPort}";
+    /// <summary>Where the edge's outbound gateway points: an outside phone in a test listens on this port.</summary>
+    public int GatewayPort { get; private set; }
     public string Recordings { get; } = Directory.CreateTempSubdirectory("hotline-recordings-").FullName;
 
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync("sip");
         SipPort = HotlineProcess.FreePort();
+        GatewayPort = HotlineProcess.FreePort();
         _silo = HotlineProcess.StartSilo(_db.ConnectionString, HotlineProcess.FreePort(), HotlineProcess.FreePort(), HotlineProcess.FreePort(),
             $"--Hotline:Telephony:SipPort={SipPort}",
+            // Outside numbers (citizens called back, departments' liaison lines) are dialled here; a test's outside phone listens on it.
+            $"--Hotline:Telephony:OutboundGateway=127.0.0.1:{GatewayPort}",
+            "--Hotline:Telephony:DialTimeoutSeconds=15",
             $"--Hotline:Telephony:RecordingsPath={Recordings}",
             "--Hotline:Grains:HeartbeatSeconds=10",
             // Agents answer round the clock here, so "1 for an agent" does not depend on when the suite runs.

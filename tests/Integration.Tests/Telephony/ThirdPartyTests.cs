@@ -1,0 +1,207 @@
+using Hotline.Calls;
+using Hotline.Seats;
+
+namespace Hotline.Tests.Telephony;
+
+/// <summary>
+/// Calls with more than two phones, all real: agents' and the supervisor's baresip phones registered with the edge,
+/// outside phones (a citizen, a department's liaison line) listening where the outbound gateway points, a sipp
+/// caller. Each phone sends its own steady tone, so who heard whom is read from what each phone decoded and from
+/// the call's two-channel recording.
+/// </summary>
+[Collection(TelephonyCollection.Name)]
+public sealed class ThirdPartyTests(TelephonyFixture hotline)
+{
+    private const int AgentTone = 440;
+    private const int OutsideTone = 880;
+    private const int SupervisorTone = 660;
+    private static readonly TimeSpan Heard = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan NotHeard = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public async Task An_agent_calls_a_citizen_from_the_desk_phone_and_they_hear_each_other()
+    {
+        await using var phone = await RegisteredPhoneAsync("1011", AgentTone);
+        await using var citizen = await Baresip.ListenAsync("13900139000", hotline.GatewayPort, OutsideTone);
+        var seat = hotline.Grains.GetGrain<ISeatGrain>("1011");
+        await seat.LoginAsync(new SeatLogin(null, [new QueueSkill("general", 3)], ["zh"]));
+        await seat.NotReadyAsync("meeting"); // return-visit work, out of the queues
+
+        var call = hotline.Grains.GetGrain<ICallGrain>(CallIds.New("out", TimeProvider.System));
+        var dialing = await call.DialOutAsync(new OutboundCall("1011", "13900139000", "return_visit", null));
+        Assert.Equal(CallState.Dialing, dialing.State);
+        Assert.Equal(SeatState.Reserved, (await seat.GetAsync()).State);
+
+        await Eventually.HoldsAsync(async () => (await call.GetAsync()).State == CallState.Talking, "the citizen answers",
+            TimeSpan.FromSeconds(30)).Explained(this, phone, citizen);
+        Assert.Equal(SeatState.Talking, (await seat.GetAsync()).State);
+        await Eventually.HoldsAsync(() => Task.FromResult(phone.HeardTone(OutsideTone) > Heard && citizen.HeardTone(AgentTone) > Heard),
+            "each hears the other for a second").Explained(this, phone, citizen);
+
+        await seat.HangupAsync();
+        await seat.WrapUpDoneAsync();
+
+        var ended = await call.GetAsync();
+        Assert.Equal(CallState.Ended, ended.State);
+        Assert.True(ended.Outbound);
+        Assert.Equal("return_visit", ended.Purpose);
+        var after = await seat.GetAsync();
+        Assert.Equal(SeatState.NotReady, after.State);
+        Assert.Equal("meeting", after.Reason); // back to the return-visit work, not into the queues
+        var recording = await RecordingAsync(ended.Id);
+        Assert.True(CallRecordingFile.ToneDuration(recording, channel: 0, OutsideTone) > Heard, "the recording's citizen channel carries the citizen");
+        Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, AgentTone) > Heard, "the recording's hotline channel carries the agent");
+    }
+
+    [Fact]
+    public async Task A_citizen_who_does_not_answer_fails_the_call_and_frees_the_seat()
+    {
+        await using var phone = await RegisteredPhoneAsync("1012", AgentTone);
+        // Nobody listens at the gateway: the INVITE goes unanswered until the dial gives up.
+        var seat = hotline.Grains.GetGrain<ISeatGrain>("1012");
+        await seat.LoginAsync(new SeatLogin(null, [new QueueSkill("general", 3)], ["zh"]));
+        await seat.NotReadyAsync("meeting");
+
+        var call = hotline.Grains.GetGrain<ICallGrain>(CallIds.New("out", TimeProvider.System));
+        await call.DialOutAsync(new OutboundCall("1012", "13900139001", "callback", null));
+
+        await Eventually.HoldsAsync(async () => (await call.GetAsync()).State == CallState.Failed, "the dial gives up",
+            TimeSpan.FromSeconds(60)).Explained(this, phone);
+        var failed = await call.GetAsync();
+        Assert.Contains(failed.EndReason, new[] { "no_answer", "unreachable" });
+        Assert.Equal(SeatState.NotReady, (await seat.GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task A_three_way_call_brings_a_department_in_and_everyone_hears_everyone()
+    {
+        await using var phone = await RegisteredPhoneAsync("1013", AgentTone);
+        await using var department = await Baresip.ListenAsync("20000001", hotline.GatewayPort, OutsideTone); // 住建局's liaison line
+        var (seat, caller) = await CallerTalkingToAsync("1013");
+
+        var callId = (await seat.GetAsync()).CallId!;
+        var call = hotline.Grains.GetGrain<ICallGrain>(callId);
+        var dialing = await call.AddPartyAsync("1013", ParticipantRole.Conference, new TransferTarget(TransferTargetKind.Department, "housing", false));
+        Assert.Equal("住建局", dialing.Participant!.Target.Label);
+        await Eventually.HoldsAsync(async () => (await call.GetAsync()).Participant is { Connected: true }, "the department answers")
+            .Explained(this, phone, department);
+        await Eventually.HoldsAsync(() => Task.FromResult(department.HeardTone(AgentTone) > Heard && phone.HeardTone(OutsideTone) > Heard),
+            "the department and the agent hear each other").Explained(this, phone, department);
+
+        await call.DropPartyAsync("1013");
+        Assert.Null((await call.GetAsync()).Participant);
+        await seat.HangupAsync();
+        var result = await caller;
+
+        Assert.True(result.ExitCode == 0, $"{result}\n--- silo ---\n{hotline.SiloLogTail()}");
+        var recording = await RecordingAsync(callId);
+        Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, OutsideTone) > Heard, "the caller heard the department");
+        Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, AgentTone) > Heard, "the caller heard the agent");
+        await seat.WrapUpDoneAsync();
+    }
+
+    [Fact]
+    public async Task A_supervisor_monitors_unheard_then_whispers_to_the_agent_alone()
+    {
+        await using var phone = await RegisteredPhoneAsync("1014", AgentTone);
+        await using var supervisorPhone = await RegisteredPhoneAsync("9001", SupervisorTone);
+        var (seat, caller) = await CallerTalkingToAsync("1014");
+        var callId = (await seat.GetAsync()).CallId!;
+        var call = hotline.Grains.GetGrain<ICallGrain>(callId);
+
+        await call.SuperviseAsync("9001", ParticipantRole.Monitor);
+        await Eventually.HoldsAsync(() => Task.FromResult(supervisorPhone.HeardTone(AgentTone) > Heard), "the supervisor hears the agent")
+            .Explained(this, phone, supervisorPhone);
+        Assert.True(phone.HeardTone(SupervisorTone) < NotHeard, $"the agent did not hear the monitoring supervisor ({phone.HeardTone(SupervisorTone)})");
+
+        await call.SuperviseAsync("9001", ParticipantRole.Whisper);
+        Assert.Equal(ParticipantRole.Whisper, (await call.GetAsync()).Participant!.Role);
+        await Eventually.HoldsAsync(() => Task.FromResult(phone.HeardTone(SupervisorTone) > Heard), "the agent hears the whisper")
+            .Explained(this, phone, supervisorPhone);
+
+        await seat.HangupAsync();
+        var result = await caller;
+        Assert.True(result.ExitCode == 0, $"{result}\n--- silo ---\n{hotline.SiloLogTail()}");
+        var recording = await RecordingAsync(callId);
+        var callerHeardSupervisor = CallRecordingFile.ToneDuration(recording, channel: 1, SupervisorTone);
+        Assert.True(callerHeardSupervisor < NotHeard, $"the caller never heard the supervisor ({callerHeardSupervisor})");
+        Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, AgentTone) > Heard, "the caller heard the agent");
+        await seat.WrapUpDoneAsync();
+    }
+
+    [Fact]
+    public async Task A_blind_transfer_to_a_department_connects_the_caller_to_it_and_frees_the_agent()
+    {
+        await using var phone = await RegisteredPhoneAsync("1015", AgentTone);
+        await using var department = await Baresip.ListenAsync("20000003", hotline.GatewayPort, OutsideTone); // 教育局
+        // This caller hangs up by itself, after talking to the department for a while.
+        var (seat, caller) = await CallerTalkingToAsync("1015", hangsUpAfter: TimeSpan.FromSeconds(25));
+        var callId = (await seat.GetAsync()).CallId!;
+        var call = hotline.Grains.GetGrain<ICallGrain>(callId);
+
+        await seat.TransferAsync(new TransferTarget(TransferTargetKind.Department, "education", Attended: false));
+        Assert.Equal(SeatState.Wrapup, (await seat.GetAsync()).State); // free at once, as with any blind transfer
+
+        await Eventually.HoldsAsync(async () => (await call.GetAsync()) is { State: CallState.Ended, EndReason: "transferred_out" },
+            "the department answers and the hotline's part is over").Explained(this, phone, department);
+        // The caller and the department stay connected through the edge until the caller hangs up.
+        var result = await caller;
+        Assert.True(result.ExitCode == 0, $"{result}\n--- silo ---\n{hotline.SiloLogTail()}");
+        var recording = await RecordingAsync(callId);
+        Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, OutsideTone) > Heard, "the caller heard the department");
+        Assert.True(department.HeardTone(AgentTone) < NotHeard, "the agent had left before the department answered");
+        await seat.WrapUpDoneAsync();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private async Task<Baresip> RegisteredPhoneAsync(string jobNo, int toneHz)
+    {
+        var phone = await Baresip.StartAsync(jobNo, hotline.SipPort, toneHz);
+        await Eventually.HoldsAsync(async () => await hotline.Grains.GetGrain<IPhoneRegistrationGrain>(jobNo).GetAsync() is not null,
+            $"the phone of {jobNo} registers").Explained(this, phone);
+        return phone;
+    }
+
+    /// <summary>A sipp caller presses 1 and is answered by the seat's auto-answering phone; sipp waits for the hotline's
+    /// BYE, or hangs up itself after <paramref name="hangsUpAfter"/>.</summary>
+    private async Task<(ISeatGrain Seat, Task<SippResult> Caller)> CallerTalkingToAsync(string jobNo, TimeSpan? hangsUpAfter = null)
+    {
+        var seat = hotline.Grains.GetGrain<ISeatGrain>(jobNo);
+        await seat.LoginAsync(new SeatLogin(null, [new QueueSkill("general", 3)], ["zh"]));
+        await seat.ReadyAsync();
+        var steps = new SippScenario().Pause(TimeSpan.FromSeconds(1.5)).Dtmf("1");
+        var scenario = (hangsUpAfter is { } after ? steps.Pause(after) : steps.HotlineHangsUp()).ToXml("third-party");
+        var caller = Sipp.RunAsync(hotline.SipTarget, scenario, timeout: TimeSpan.FromSeconds(120));
+        await Eventually.HoldsAsync(async () => (await seat.GetAsync()).State == SeatState.Talking, $"the caller reaches {jobNo}",
+            TimeSpan.FromSeconds(45)).Explained(this);
+        return (seat, caller);
+    }
+
+    private async Task<string> RecordingAsync(string callId)
+    {
+        string? path = null;
+        await Eventually.HoldsAsync(async () => (path = await hotline.Db.ScalarAsync<string>(
+            "SELECT path FROM recordings WHERE call_id = $1 AND kind = 'call'", callId)) is not null, "the call's recording is listed");
+        return Path.Combine(hotline.Recordings, path!);
+    }
+
+    internal string Explain(params Baresip[] phones) =>
+        string.Join("", phones.Select((p, i) => $"\n--- phone {i + 1} ---\n{p.Output}")) + $"\n--- silo ---\n{hotline.SiloLogTail()}";
+}
+
+internal static class ExplainedWaits
+{
+    /// <summary>A wait that, when it times out, says what the phones and the silo were doing.</summary>
+    public static async Task Explained(this Task wait, ThirdPartyTests test, params Baresip[] phones)
+    {
+        try
+        {
+            await wait;
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException(e.Message + test.Explain(phones));
+        }
+    }
+}
