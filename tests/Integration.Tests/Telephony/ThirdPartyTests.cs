@@ -51,6 +51,7 @@ public sealed class ThirdPartyTests(TelephonyFixture hotline)
         var recording = await RecordingAsync(ended.Id);
         Assert.True(CallRecordingFile.ToneDuration(recording, channel: 0, OutsideTone) > Heard, "the recording's citizen channel carries the citizen");
         Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, AgentTone) > Heard, "the recording's hotline channel carries the agent");
+        await seat.LogoutAsync();
     }
 
     [Fact]
@@ -70,6 +71,7 @@ public sealed class ThirdPartyTests(TelephonyFixture hotline)
         var failed = await call.GetAsync();
         Assert.Contains(failed.EndReason, new[] { "no_answer", "unreachable" });
         Assert.Equal(SeatState.NotReady, (await seat.GetAsync()).State);
+        await seat.LogoutAsync();
     }
 
     [Fact]
@@ -98,6 +100,7 @@ public sealed class ThirdPartyTests(TelephonyFixture hotline)
         Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, OutsideTone) > Heard, "the caller heard the department");
         Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, AgentTone) > Heard, "the caller heard the agent");
         await seat.WrapUpDoneAsync();
+        await seat.LogoutAsync(); // out of the shared queue, so no later test's caller rings this test's phone
     }
 
     [Fact]
@@ -127,6 +130,7 @@ public sealed class ThirdPartyTests(TelephonyFixture hotline)
         Assert.True(callerHeardSupervisor < NotHeard, $"the caller never heard the supervisor ({callerHeardSupervisor})");
         Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, AgentTone) > Heard, "the caller heard the agent");
         await seat.WrapUpDoneAsync();
+        await seat.LogoutAsync(); // out of the shared queue, so no later test's caller rings this test's phone
     }
 
     [Fact]
@@ -151,6 +155,84 @@ public sealed class ThirdPartyTests(TelephonyFixture hotline)
         Assert.True(CallRecordingFile.ToneDuration(recording, channel: 1, OutsideTone) > Heard, "the caller heard the department");
         Assert.True(department.HeardTone(AgentTone) < NotHeard, "the agent had left before the department answered");
         await seat.WrapUpDoneAsync();
+        await seat.LogoutAsync(); // out of the shared queue, so no later test's caller rings this test's phone
+    }
+
+    [Fact]
+    public async Task An_attended_transfer_consults_a_colleague_then_hands_the_caller_to_their_phone()
+    {
+        const int ColleagueTone = 550;
+        await using var phone = await RegisteredPhoneAsync("1017", AgentTone);
+        await using var colleaguePhone = await RegisteredPhoneAsync("1018", ColleagueTone);
+        await hotline.Grains.GetGrain<Queues.IQueueGrain>("transfer-desk").ConfigureAsync(new Queues.QueueConfig { Name = "转接台" });
+        var colleague = hotline.Grains.GetGrain<ISeatGrain>("1018");
+        await colleague.LoginAsync(new SeatLogin(null, [new QueueSkill("transfer-desk", 3)], ["zh"])); // a queue no caller reaches
+        await colleague.ReadyAsync();
+        var (seat, caller) = await CallerTalkingToAsync("1017");
+        var callId = (await seat.GetAsync()).CallId!;
+        var call = hotline.Grains.GetGrain<ICallGrain>(callId);
+
+        await seat.TransferAsync(new TransferTarget(TransferTargetKind.Seat, "1018", Attended: true));
+        await Eventually.HoldsAsync(async () => (await call.GetAsync()).Participant is { Role: ParticipantRole.Consultation, Connected: true },
+            "the colleague's phone answers the consultation").Explained(this, phone, colleaguePhone);
+        await Eventually.HoldsAsync(() => Task.FromResult(phone.HeardTone(ColleagueTone) > Heard && colleaguePhone.HeardTone(AgentTone) > Heard),
+            "the agent and the colleague talk").Explained(this, phone, colleaguePhone);
+
+        var handedOver = await call.CompleteTransferAsync("1017");
+        Assert.Equal("1018", handedOver.SeatJobNo);
+        Assert.Equal(SeatState.Talking, (await colleague.GetAsync()).State);
+        Assert.Equal(SeatState.Wrapup, (await seat.GetAsync()).State);
+        var before = CallRecordingFile.ToneDuration(await LiveRecordingAsync(callId), channel: 1, ColleagueTone);
+        await Eventually.HoldsAsync(async () => CallRecordingFile.ToneDuration(await LiveRecordingAsync(callId), channel: 1, ColleagueTone) > before + Heard,
+            "the caller hears the colleague").Explained(this, phone, colleaguePhone);
+
+        await colleague.HangupAsync();
+        var result = await caller;
+        Assert.True(result.ExitCode == 0, $"{result}\n--- silo ---\n{hotline.SiloLogTail()}");
+        Assert.Equal(CallState.Wrapup, (await call.GetAsync()).State);
+        await colleague.WrapUpDoneAsync();
+        await colleague.LogoutAsync();
+        await seat.WrapUpDoneAsync();
+        await seat.LogoutAsync();
+    }
+
+    [Fact]
+    public async Task A_caller_who_asks_for_a_callback_is_called_back_when_an_agent_takes_the_task()
+    {
+        await using var phone = await RegisteredPhoneAsync("1019", AgentTone);
+        // The sipp caller's number: the callback reaches it through the gateway.
+        await using var citizen = await Baresip.ListenAsync("13800138000", hotline.GatewayPort, OutsideTone);
+        var started = DateTimeOffset.UtcNow;
+        var scenario = new SippScenario()
+            .Pause(TimeSpan.FromSeconds(1.5)).Dtmf("1")               // an agent, please; nobody is ready
+            .Pause(PromptLength.Of("transfer_to_agent") + TimeSpan.FromSeconds(1)).Dtmf("*") // call me back instead
+            .HotlineHangsUp()                                          // after "we will call you back"
+            .ToXml("callback");
+
+        var result = await Sipp.RunAsync(hotline.SipTarget, scenario, timeout: TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, $"{result}\n--- silo ---\n{hotline.SiloLogTail()}");
+        var callId = await hotline.SipCallSinceAsync(started);
+        var call = hotline.Grains.GetGrain<ICallGrain>(callId);
+        Assert.Equal(CallState.CallbackWaiting, (await call.GetAsync()).State);
+
+        var seat = hotline.Grains.GetGrain<ISeatGrain>("1019");
+        await seat.LoginAsync(new SeatLogin(null, [new QueueSkill("general", 3)], ["zh"]));
+        await seat.ReadyAsync();
+        await Eventually.HoldsAsync(async () => (await seat.GetAsync()).CallId == callId, "the task is offered").Explained(this, phone, citizen);
+        await seat.AnswerAsync();
+        await Eventually.HoldsAsync(async () => (await call.GetAsync()).State == CallState.Talking, "the citizen answers the callback",
+            TimeSpan.FromSeconds(30)).Explained(this, phone, citizen);
+        await Eventually.HoldsAsync(() => Task.FromResult(phone.HeardTone(OutsideTone) > Heard && citizen.HeardTone(AgentTone) > Heard),
+            "the agent and the citizen hear each other").Explained(this, phone, citizen);
+
+        var talking = await call.GetAsync();
+        Assert.True(talking.IsCallback);
+        Assert.Equal("callback", talking.Purpose);
+        await seat.HangupAsync();
+        await seat.WrapUpDoneAsync();
+        await seat.LogoutAsync();
+        Assert.Equal(CallState.Ended, (await call.GetAsync()).State);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
@@ -176,6 +258,15 @@ public sealed class ThirdPartyTests(TelephonyFixture hotline)
         await Eventually.HoldsAsync(async () => (await seat.GetAsync()).State == SeatState.Talking, $"the caller reaches {jobNo}",
             TimeSpan.FromSeconds(45)).Explained(this);
         return (seat, caller);
+    }
+
+    /// <summary>The whole-call recording of a call still in progress (the file grows while the call lasts).</summary>
+    private async Task<string> LiveRecordingAsync(string callId)
+    {
+        string? file = null;
+        await Eventually.HoldsAsync(() => Task.FromResult((file = Directory.EnumerateFiles(hotline.Recordings, $"*{callId}*call*.wav", SearchOption.AllDirectories)
+            .FirstOrDefault()) is not null), "the call's recording file exists");
+        return file!;
     }
 
     private async Task<string> RecordingAsync(string callId)
