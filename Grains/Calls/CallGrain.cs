@@ -433,9 +433,14 @@ public sealed class CallGrain : Grain, ICallGrain
         if (S.Started) return Snapshot(); // a retried request
         if (_dialer.CannotDial is { } why) throw new DomainException("telephony.not_available", why, status: 501);
         await RequirePhoneAsync(call.JobNo);
-        var config = await Queue(_options.DefaultQueue).GetConfigAsync();
+        // The wrap-up after the call is the one of the first queue the agent serves.
+        var seat = await Seat(call.JobNo).GetAsync();
+        if (seat.State == SeatState.LoggedOut || seat.Queues.Count == 0)
+            throw new DomainException("seat.unavailable", $"Seat {call.JobNo} is not signed in.", status: 409);
+        var queueId = seat.Queues[0].QueueId;
+        var config = await Queue(queueId).GetConfigAsync();
         var reserved = await Seat(call.JobNo).TryReserveForOutboundAsync(
-            new SeatOffer(CallId, _options.DefaultQueue, IsCallback: call.Purpose == "callback", config.WrapUpSeconds, Outbound: true));
+            new SeatOffer(CallId, queueId, IsCallback: call.Purpose == "callback", config.WrapUpSeconds, Outbound: true));
         if (!reserved)
             throw new DomainException("seat.unavailable", $"Seat {call.JobNo} is on a call or logged out and cannot place one.", status: 409);
 
