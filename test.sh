@@ -15,9 +15,16 @@ command -v espeak-ng >/dev/null || need+=(espeak-ng)      # prompt generation ch
 command -v sox >/dev/null || need+=(sox)                  # audio files for the SIP peers
 command -v chromium >/dev/null || need+=(chromium)        # the browser the UI tests drive
 [[ -d /usr/share/fonts/truetype/wqy ]] || need+=(fonts-wqy-microhei)  # Chinese text in the browser's screenshots
+command -v kamailio >/dev/null || need+=(kamailio)        # the SIP load balancer of deploy/, in its failover test
 if ((${#need[@]})); then
     if [[ $EUID -eq 0 ]]; then
+        # Packages with a daemon (kamailio) must not start it here: the tests start their own, on ports of their own.
+        made_policy=false
+        if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+            printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=true
+        fi
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+        if $made_policy; then rm -f /usr/sbin/policy-rc.d; fi
     else
         echo "test.sh: please install: ${need[*]}" >&2
         exit 1

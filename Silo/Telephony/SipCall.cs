@@ -71,9 +71,10 @@ public sealed class SipCall : ICallMedia
         try
         {
             _ivrRunning = true;
-            await _grain.BeginIvrAsync(new CallStart(CallChannel.Sip, _caller.FromUser, _caller.ToUser, null, null, 0));
             var media = new IvrMediaAdapter(CallId, _caller.Media, _edge.Prompts, _edge.Recordings, _edge.Speech, TransferOutFromIvrAsync);
-            await _edge.Ivr.RunAsync(CallId, _caller.FromUser, media, _ivr.Token);
+            await _edge.Ivr.RunAsync(CallId, _caller.FromUser,
+                () => _grain.BeginIvrAsync(new CallStart(CallChannel.Sip, _caller.FromUser, _caller.ToUser, null, null, 0)),
+                media, _ivr.Token);
         }
         catch (OperationCanceledException) when (_ivr.IsCancellationRequested)
         {

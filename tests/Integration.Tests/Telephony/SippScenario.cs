@@ -48,12 +48,13 @@ public sealed class SippScenario
             _steps.AppendLine($"""
                   <send>
                     <![CDATA[
-                      INFO sip:12345@[remote_ip]:[remote_port] SIP/2.0
+                      INFO [next_url] SIP/2.0
                       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
                       From: "caller" <sip:[service]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
                       To: <sip:12345@[remote_ip]:[remote_port]>[peer_tag_param]
                       Call-ID: [call_id]
                       CSeq: {10 + ++_infoSequence} INFO
+                      [routes]
                       Contact: <sip:[service]@[local_ip]:[local_port]>
                       Max-Forwards: 70
                       Content-Type: application/dtmf-relay
@@ -122,15 +123,16 @@ public sealed class SippScenario
             <recv response="100" optional="true"/>
             <recv response="180" optional="true"/>
             <recv response="183" optional="true"/>
-            <recv response="200" rtd="true"/>
+            <recv response="200" rtd="true" rrs="true"/>
             <send>
               <![CDATA[
-                ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                ACK [next_url] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
                 From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
                 To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
                 Call-ID: [call_id]
                 CSeq: 1 ACK
+                [routes]
                 Contact: <sip:13800138000@[local_ip]:[local_port]>
                 Max-Forwards: 70
                 Content-Length: 0
@@ -140,12 +142,13 @@ public sealed class SippScenario
         const string ourBye = """
             <send retrans="500">
               <![CDATA[
-                BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                BYE [next_url] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
                 From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
                 To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
                 Call-ID: [call_id]
                 CSeq: 100 BYE
+                [routes]
                 Contact: <sip:13800138000@[local_ip]:[local_port]>
                 Max-Forwards: 70
                 Content-Length: 0
