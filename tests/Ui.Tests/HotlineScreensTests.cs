@@ -81,6 +81,23 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
         await Expect(numberCell).ToHaveTextAsync(new Regex("^[0-9]{6,18}$"));
         var number = await numberCell.InnerTextAsync();
         await Expect(desk.GetByTestId("caller-history")).ToContainTextAsync(number);
+
+        // The supervisor listens in from the wall, then leaves; the agent brings the housing bureau into a three-way
+        // call and ends it. (The simulated trunk's parties answer at once; real phones: Integration.Tests.)
+        await wall.GetByTestId("monitor-1001").ClickAsync();
+        await Expect(desk.GetByTestId("party")).ToHaveAttributeAsync("data-role", "monitor");
+        await wall.GetByTestId("supervision-end-1001").ClickAsync();
+        await Expect(desk.GetByTestId("party")).ToHaveCountAsync(0);
+        await desk.GetByTestId("transfer-kind").SelectOptionAsync("department");
+        await desk.GetByTestId("transfer-department").SelectOptionAsync("housing");
+        await desk.GetByTestId("conference").ClickAsync();
+        await Expect(desk.GetByTestId("party")).ToHaveAttributeAsync("data-role", "conference");
+        await Expect(desk.GetByTestId("party")).ToContainTextAsync("住建局");
+        await Expect(desk.GetByTestId("party")).ToHaveAttributeAsync("data-connected", "yes");
+        await HotlineUiFixture.ShotAsync(desk, "07b-agent-desk-three-way-call");
+        await desk.GetByTestId("conference-end").ClickAsync();
+        await Expect(desk.GetByTestId("party")).ToHaveCountAsync(0);
+
         await desk.GetByTestId("hangup").ClickAsync();
         await Expect(desk.GetByTestId("seat-state")).ToHaveAttributeAsync("data-state", "wrapup");
         await HotlineUiFixture.ShotAsync(desk, "08-agent-desk-wrap-up");
