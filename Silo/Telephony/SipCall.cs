@@ -415,7 +415,7 @@ public sealed class SipCall : ICallMedia
 
     private async Task<bool> OnAgentTransferAsync(string jobNo, TransferRequest request)
     {
-        var target = request.Target.UserInfo;
+        var target = UserOf(request.Target);
         if (string.IsNullOrEmpty(target)) return false;
         var kind = target.All(char.IsAsciiDigit) ? TransferTargetKind.Seat : TransferTargetKind.Queue;
         try
@@ -428,6 +428,18 @@ public sealed class SipCall : ICallMedia
             _logger.LogInformation("Transfer of call {CallId} by seat {JobNo} to {Target} refused: {Message}", CallId, jobNo, target, e.Message);
             return false;
         }
+    }
+
+    /// <summary>The user part of a SIP URI (<c>sip:1002@host</c> → <c>1002</c>); .NET's Uri sees no authority in <c>sip:</c>.</summary>
+    public static string? UserOf(Uri target)
+    {
+        var text = target.OriginalString;
+        var colon = text.IndexOf(':');
+        var at = text.IndexOf('@');
+        if (colon < 0 || at <= colon + 1) return null;
+        var user = Uri.UnescapeDataString(text[(colon + 1)..at]);
+        var semicolon = user.IndexOf(';');
+        return semicolon >= 0 ? user[..semicolon] : user;
     }
 
     private async Task WatchCallerAsync(string recording)

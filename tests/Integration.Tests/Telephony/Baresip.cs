@@ -14,10 +14,13 @@ public sealed class Baresip : IAsyncDisposable
     private readonly DirectoryInfo _folder;
     private readonly StringBuilder _output = new();
 
-    private Baresip(Process process, DirectoryInfo folder)
+    private readonly int _controlPort;
+
+    private Baresip(Process process, DirectoryInfo folder, int controlPort)
     {
         _process = process;
         _folder = folder;
+        _controlPort = controlPort;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -48,6 +51,7 @@ public sealed class Baresip : IAsyncDisposable
             await sox.WaitForExitAsync();
             if (sox.ExitCode != 0) throw new InvalidOperationException($"sox could not make the agent's tone: {await sox.StandardError.ReadToEndAsync()}");
         }
+        var controlPort = HotlineProcess.FreePort();
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "config"), $"""
             poll_method epoll
             sip_listen 127.0.0.1:{phonePort}
@@ -63,6 +67,8 @@ public sealed class Baresip : IAsyncDisposable
             snd_path {folder.FullName}
             module_app account.so
             module_app menu.so
+            module_app ctrl_tcp.so
+            ctrl_tcp_listen 127.0.0.1:{controlPort}
 
             """);
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "accounts"),
@@ -74,13 +80,26 @@ public sealed class Baresip : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        return new Baresip(Process.Start(info) ?? throw new InvalidOperationException("could not start baresip"), folder);
+        return new Baresip(Process.Start(info) ?? throw new InvalidOperationException("could not start baresip"), folder, controlPort);
     }
 
     private void Append(string? line)
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
+    }
+
+    /// <summary>Presses a key on the phone: one ctrl_tcp command (netstring-framed JSON), e.g. <c>transfer</c> with a SIP URI.</summary>
+    public async Task CommandAsync(string command, string parameters)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, _controlPort);
+        var json = $$"""{"command":"{{command}}","params":"{{parameters}}","token":"t1"}""";
+        var frame = Encoding.UTF8.GetBytes($"{Encoding.UTF8.GetByteCount(json)}:{json},");
+        await tcp.GetStream().WriteAsync(frame);
+        var buffer = new byte[4096];
+        using var answered = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        _ = await tcp.GetStream().ReadAsync(buffer, answered.Token); // the command's response
     }
 
     /// <summary>The peak level of what the phone heard (baresip's sndfile module writes each call's decoded audio).</summary>

@@ -235,6 +235,38 @@ public sealed class ThirdPartyTests(TelephonyFixture hotline)
         Assert.Equal(CallState.Ended, (await call.GetAsync()).State);
     }
 
+    [Fact]
+    public async Task The_agents_phone_transfers_the_call_to_a_colleagues_seat_with_its_own_transfer_key()
+    {
+        const int ColleagueTone = 550;
+        await using var phone = await RegisteredPhoneAsync("1020", AgentTone);
+        await using var colleaguePhone = await RegisteredPhoneAsync("1021", ColleagueTone);
+        await hotline.Grains.GetGrain<Queues.IQueueGrain>("transfer-desk").ConfigureAsync(new Queues.QueueConfig { Name = "转接台" });
+        var colleague = hotline.Grains.GetGrain<ISeatGrain>("1021");
+        await colleague.LoginAsync(new SeatLogin(null, [new QueueSkill("transfer-desk", 3)], ["zh"]));
+        await colleague.ReadyAsync();
+        var (seat, caller) = await CallerTalkingToAsync("1020");
+        var callId = (await seat.GetAsync()).CallId!;
+
+        // The phone sends REFER to the edge; the edge asks the call grain for a blind transfer to seat 1021.
+        await phone.CommandAsync("transfer", $"sip:1021@127.0.0.1:{hotline.SipPort}");
+
+        await Eventually.HoldsAsync(async () => (await colleague.GetAsync()).State == SeatState.Talking, "the colleague's phone takes the call")
+            .Explained(this, phone, colleaguePhone);
+        Assert.Equal("1021", (await hotline.Grains.GetGrain<ICallGrain>(callId).GetAsync()).SeatJobNo);
+        Assert.NotEqual(SeatState.Talking, (await seat.GetAsync()).State);
+        await Eventually.HoldsAsync(async () => CallRecordingFile.ToneDuration(await LiveRecordingAsync(callId), channel: 1, ColleagueTone) > Heard,
+            "the caller hears the colleague").Explained(this, phone, colleaguePhone);
+
+        await colleague.HangupAsync();
+        var result = await caller;
+        Assert.True(result.ExitCode == 0, $"{result}\n--- silo ---\n{hotline.SiloLogTail()}");
+        await colleague.WrapUpDoneAsync();
+        await colleague.LogoutAsync();
+        if ((await seat.GetAsync()).State == SeatState.Wrapup) await seat.WrapUpDoneAsync();
+        await seat.LogoutAsync();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     private async Task<Baresip> RegisteredPhoneAsync(string jobNo, int toneHz)
