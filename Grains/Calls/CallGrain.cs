@@ -73,6 +73,7 @@ public sealed class CallGrain : Grain, ICallGrain
     private IGrainTimer? _ringTimer;
     private IGrainTimer? _heartbeat;
     private string? _ivrNode;
+    private bool _enqueuePending;
 
     public CallGrain(
         [PersistentState("call", "calls")] IPersistentState<CallRecord> state,
@@ -157,7 +158,6 @@ public sealed class CallGrain : Grain, ICallGrain
             await FinishAsync(CallState.Failed, "queue_not_found");
             throw;
         }
-        StartHeartbeat();
         return Snapshot();
     }
 
@@ -211,7 +211,6 @@ public sealed class CallGrain : Grain, ICallGrain
             await FinishAsync(CallState.Failed, "queue_not_found");
             throw;
         }
-        StartHeartbeat();
         return Snapshot();
     }
 
@@ -437,7 +436,31 @@ public sealed class CallGrain : Grain, ICallGrain
         S.QueuedAt ??= now;
         S.OfferingQueue = null;
         if (_media is not null) await _media.WaitInQueueAsync(queueId);
-        var position = await Queue(queueId).EnqueueAsync(Entry(queueId));
+        // The heartbeat runs before the queue is asked: if the queue cannot be reached the call still waits.
+        StartHeartbeat();
+        await JoinQueueAsync(queueId, retry: false);
+    }
+
+    /// <summary>
+    /// Puts the call in its queue. A queue whose silo just died cannot be reached (the message is rejected or times
+    /// out until the cluster declares the silo dead): the call is then recorded as queued all the same, and its
+    /// heartbeat asks the queue again until a new activation takes it, at its original place (its enqueue time).
+    /// </summary>
+    private async Task JoinQueueAsync(string queueId, bool retry)
+    {
+        QueuePosition position;
+        try
+        {
+            position = await Queue(queueId).EnqueueAsync(Entry(queueId));
+            _enqueuePending = false;
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; it waits and asks again at its next heartbeat", CallId, queueId);
+            _enqueuePending = true;
+            if (!retry && S.State == CallState.Queued) await SaveAndPublishAsync("call.queued");
+            return;
+        }
         if (!position.Accepted)
         {
             _logger.LogDebug("Queue {QueueId} refused call {CallId}: {Destination}", queueId, CallId, position.RefusedTo);
@@ -454,7 +477,7 @@ public sealed class CallGrain : Grain, ICallGrain
             await FinishAsync(CallState.Voicemail, "queue_full");
             return;
         }
-        if (S.State == CallState.Queued) await SaveAndPublishAsync("call.queued");
+        if (!retry && S.State == CallState.Queued) await SaveAndPublishAsync("call.queued");
     }
 
     private async Task BecomeCallbackAsync(bool requestedByCaller)
@@ -540,9 +563,13 @@ public sealed class CallGrain : Grain, ICallGrain
     {
         if (_heartbeat is not null) return;
         var period = TimeSpan.FromSeconds(_options.HeartbeatSeconds);
-        _heartbeat = this.RegisterGrainTimer(_ => TouchQueuesAsync(),
+        _heartbeat = this.RegisterGrainTimer(_ => HeartbeatAsync(),
             new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
     }
+
+    private Task HeartbeatAsync() => S.State == CallState.Queued && _enqueuePending
+        ? JoinQueueAsync(S.QueueId!, retry: true)
+        : TouchQueuesAsync();
 
     /// <summary>A waiting call reminds its queues it is there, so a queue rebuilt on another silo has it back.</summary>
     private Task TouchQueuesAsync()
