@@ -74,6 +74,7 @@ public sealed class CallGrain : Grain, ICallGrain
     private IGrainTimer? _heartbeat;
     private string? _ivrNode;
     private bool _enqueuePending;
+    private bool _unsaved;
 
     public CallGrain(
         [PersistentState("call", "calls")] IPersistentState<CallRecord> state,
@@ -286,10 +287,10 @@ public sealed class CallGrain : Grain, ICallGrain
                     var queues = S.Queues.ToList();
                     await FinishAsync(by == CallParty.Caller ? CallState.Abandoned : CallState.Ended,
                         by == CallParty.Caller ? "abandoned" : "system_hangup");
-                    if (seat is not null) await Seat(seat).ReleaseReservationAsync(CallId);
-                    await Task.WhenAll(queues.Select((q, i) => i == 0 && by == CallParty.Caller
+                    if (seat is not null) await TellAsync(() => Seat(seat).ReleaseReservationAsync(CallId), "seat", seat);
+                    await Task.WhenAll(queues.Select((q, i) => TellAsync(() => i == 0 && by == CallParty.Caller
                         ? Queue(q).AbandonAsync(CallId, enqueuedAt)
-                        : Queue(q).RemoveAsync(CallId)));
+                        : Queue(q).RemoveAsync(CallId), "queue", q)));
                     break;
                 }
             case CallState.CallbackWaiting:
@@ -340,11 +341,14 @@ public sealed class CallGrain : Grain, ICallGrain
         var queues = S.OfferingQueue is null ? [] : S.Queues.ToList();
         var enqueuedAt = S.EnqueuedAt ?? now;
         if (_media is not null) await _media.ConnectToSeatAsync(jobNo);
-        await Seat(jobNo).OnCallAnsweredAsync(CallId);
+        // The caller is connected: a seat or queue that cannot be told right now must not undo that. The seat takes
+        // the call even if its reservation was lost (SeatGrain.OnCallAnsweredAsync); a queue rebuilt on another silo
+        // never hears of the call again, as it has stopped touching its queues.
+        await TellAsync(() => Seat(jobNo).OnCallAnsweredAsync(CallId), "seat", jobNo);
         // The home queue counts the answer toward its service level; overflow queues just let go.
-        await Task.WhenAll(queues.Select((q, i) => i == 0
+        await Task.WhenAll(queues.Select((q, i) => TellAsync(() => i == 0
             ? Queue(q).AnsweredAsync(CallId, enqueuedAt, now)
-            : Queue(q).RemoveAsync(CallId)));
+            : Queue(q).RemoveAsync(CallId), "queue", q)));
         await SaveAndPublishAsync("call.answered");
         return Snapshot();
     }
@@ -398,6 +402,7 @@ public sealed class CallGrain : Grain, ICallGrain
     {
         if (S.State != CallState.Wrapup || S.SeatJobNo != jobNo) return;
         S.WrapUpEndedAt = _time.GetUtcNow();
+        // If this write fails the call is ended all the same and its heartbeat writes the record again.
         await FinishAsync(CallState.Ended, S.EndReason);
     }
 
@@ -517,17 +522,21 @@ public sealed class CallGrain : Grain, ICallGrain
         S.State = S.IsCallback ? CallState.CallbackWaiting : CallState.Queued;
         _logger.LogDebug("Call {CallId} rang out at seat {JobNo}", CallId, jobNo);
         if (_media is not null) await _media.WithdrawOfferAsync(jobNo);
-        await Seat(jobNo).OnRingNoAnswerAsync(CallId);
+        await TellAsync(() => Seat(jobNo).OnRingNoAnswerAsync(CallId), "seat", jobNo);
         if (queueId is null)
         {
             // A direct transfer rang out: back into the home queue, at the head (its original place).
-            await Queue(S.QueueId!).EnqueueAsync(Entry(S.QueueId!));
+            await TellAsync(() => Queue(S.QueueId!).EnqueueAsync(Entry(S.QueueId!)), "queue", S.QueueId!);
         }
         else
         {
-            await Task.WhenAll(S.Queues.ToList().Select(q => q == queueId
-                ? Queue(q).RingNoAnswerAsync(CallId, jobNo)
-                : Queue(q).TouchAsync(Entry(q))));
+            // The offering queue may be a new activation that never knew the call (the one that offered it died with
+            // its silo): the touch after the ring-no-answer puts the call back in its line there, at its original place.
+            await Task.WhenAll(S.Queues.ToList().Select(q => TellAsync(async () =>
+            {
+                if (q == queueId) await Queue(q).RingNoAnswerAsync(CallId, jobNo);
+                await Queue(q).TouchAsync(Entry(q));
+            }, "queue", q)));
         }
         await SaveAndPublishAsync("call.ring_no_answer");
     }
@@ -538,16 +547,14 @@ public sealed class CallGrain : Grain, ICallGrain
         var state = S.State;
         var queues = S.Queues.ToList();
         await FinishAsync(CallState.Failed, "lost_with_silo");
-        if (seat is not null && state == CallState.Offering) await Seat(seat).ReleaseReservationAsync(CallId);
-        if (seat is not null && state == CallState.Talking) await Seat(seat).OnCallEndedAsync(CallId);
-        await Task.WhenAll(queues.Select(q => Queue(q).RemoveAsync(CallId)));
+        if (seat is not null && state == CallState.Offering) await TellAsync(() => Seat(seat).ReleaseReservationAsync(CallId), "seat", seat);
+        if (seat is not null && state == CallState.Talking) await TellAsync(() => Seat(seat).OnCallEndedAsync(CallId), "seat", seat);
+        await Task.WhenAll(queues.Select(q => TellAsync(() => Queue(q).RemoveAsync(CallId), "queue", q)));
     }
 
     private async Task FinishAsync(CallState state, string? reason)
     {
         DisarmRing();
-        _heartbeat?.Dispose();
-        _heartbeat = null;
         S.State = state;
         S.EndReason = reason;
         S.EndedAt ??= _time.GetUtcNow();
@@ -556,6 +563,9 @@ public sealed class CallGrain : Grain, ICallGrain
         _mediaRegistry.Release(CallId);
         _media = null;
         await SaveAndPublishAsync($"call.{Names.Of(state)}");
+        // Only once the final record is on disk: until then the heartbeat writes it again.
+        _heartbeat?.Dispose();
+        _heartbeat = null;
         _logger.LogDebug("Call {CallId} {State}: {Reason}", CallId, state, reason);
     }
 
@@ -567,9 +577,76 @@ public sealed class CallGrain : Grain, ICallGrain
             new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
     }
 
-    private Task HeartbeatAsync() => S.State == CallState.Queued && _enqueuePending
-        ? JoinQueueAsync(S.QueueId!, retry: true)
-        : TouchQueuesAsync();
+    /// <summary>
+    /// The call's own retry loop: a record the database refused is written again; a call the queue could not take
+    /// asks again; a waiting call touches its queues; a call in wrap-up checks that its seat is still at it.
+    /// </summary>
+    private async Task HeartbeatAsync()
+    {
+        if (_unsaved && !await WriteAgainAsync()) return;
+        switch (S.State)
+        {
+            case CallState.Queued when _enqueuePending:
+                await JoinQueueAsync(S.QueueId!, retry: true);
+                break;
+            case CallState.Queued or CallState.CallbackWaiting:
+                await TouchQueuesAsync();
+                break;
+            case CallState.Wrapup:
+                await CheckWrapUpAsync();
+                break;
+            case var final when IsFinal(final):
+                _heartbeat?.Dispose(); // the final record is on disk now
+                _heartbeat = null;
+                break;
+        }
+    }
+
+    private async Task<bool> WriteAgainAsync()
+    {
+        try
+        {
+            await _writer.WriteAsync();
+            _unsaved = false;
+            _logger.LogInformation("Call {CallId} recorded in state {State} on a later try", CallId, S.State);
+            return true;
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _logger.LogWarning(e, "Call {CallId} still cannot be recorded in state {State}; trying again next heartbeat", CallId, S.State);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The seat's wrap-up timer ends the call's wrap-up with one message. If that message was lost (a silo died) or
+    /// the call's write of it failed (the database restarted), the call asks the seat: a seat that has moved on
+    /// finished the after-call work, so the call ends; a seat still talking on it missed the hang-up and is told again.
+    /// </summary>
+    private async Task CheckWrapUpAsync()
+    {
+        if (S.SeatJobNo is not { } jobNo) return;
+        SeatSnapshot seat;
+        try
+        {
+            seat = await Seat(jobNo).GetAsync();
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _logger.LogWarning(e, "Call {CallId} in wrap-up could not reach seat {JobNo}; asking again next heartbeat", CallId, jobNo);
+            return;
+        }
+        if (S.State != CallState.Wrapup || S.SeatJobNo != jobNo) return; // ended meanwhile
+        if (seat.CallId == CallId && seat.State == SeatState.Wrapup) return;
+        if (seat.CallId == CallId && seat.State is SeatState.Talking or SeatState.Reserved)
+        {
+            await Seat(jobNo).OnCallEndedAsync(CallId);
+            return;
+        }
+        _logger.LogInformation("Seat {JobNo} has finished with call {CallId}; the call ends its wrap-up", jobNo, CallId);
+        S.WrapUpEndedAt ??= _time.GetUtcNow();
+        await FinishAsync(CallState.Ended, S.EndReason);
+    }
 
     /// <summary>A waiting call reminds its queues it is there, so a queue rebuilt on another silo has it back.</summary>
     private Task TouchQueuesAsync()
@@ -586,6 +663,22 @@ public sealed class CallGrain : Grain, ICallGrain
                 _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; retrying next heartbeat", CallId, q);
             }
         }));
+    }
+
+    /// <summary>
+    /// Tells a seat or queue what the call did without failing the call's own step when that grain's silo is dying
+    /// or its write fails: the call's state is already decided, and the heartbeats on both sides repair the rest.
+    /// </summary>
+    private async Task TellAsync(Func<Task> message, string kind, string id)
+    {
+        try
+        {
+            await message();
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _logger.LogWarning(e, "Call {CallId} in state {State} could not reach {Kind} {Id}", CallId, S.State, kind, id);
+        }
     }
 
     /// <summary>Rings the seat's phone without holding up the offer: the phone's answer comes back as AnswerAsync.</summary>
@@ -614,10 +707,13 @@ public sealed class CallGrain : Grain, ICallGrain
         try
         {
             await _writer.WriteAsync();
+            _unsaved = false;
         }
-        catch (Exception e) when (e is not DomainException)
+        catch (Exception e) when (e is not DomainException || TransientErrors.IsTransient(e))
         {
-            _logger.LogError(e, "Could not record call {CallId} in state {State}", CallId, snapshot.State);
+            _logger.LogError(e, "Could not record call {CallId} in state {State}; its heartbeat writes it again", CallId, snapshot.State);
+            _unsaved = true;
+            StartHeartbeat();
             throw;
         }
     }

@@ -42,4 +42,80 @@ public sealed class FaultTests(HotlineCluster cluster) : ClusterTest(cluster), I
         Assert.Equal(CallState.Talking, (await Call(call).GetAsync()).State);
         Assert.Equal(1, (await Queue(queue).GetAsync()).Counters.Entered);
     }
+
+    [Fact]
+    public async Task A_seat_left_reserved_by_a_queue_that_never_offered_it_the_call_frees_itself_and_takes_the_call()
+    {
+        var queue = await NewQueueAsync(new QueueConfig { RingTimeoutSeconds = 60 });
+        var jobNo = await NewSeatAsync(queue, ready: false);
+        var call = await NewCallAsync(queue);
+        // As when the queue's silo dies between reserving the seat and offering the call: the offer never reaches the
+        // call, and the message that would free the seat is lost.
+        Cluster.Faults.Fail(Call(call), nameof(ICallGrain.TryOfferAsync), times: 1, () => new SiloUnavailableException("injected: the queue's silo died"));
+        Cluster.Faults.Fail(Seat(jobNo), nameof(ISeatGrain.ReleaseReservationAsync), times: 1, () => new SiloUnavailableException("injected: the queue's silo died"));
+
+        await Seat(jobNo).ReadyAsync();
+
+        await SeatBecomesAsync(jobNo, s => s.State == SeatState.Reserved && s.CallId == call, "reserved for the call");
+        await Eventually(() => Task.FromResult(Cluster.Faults.Thrown(Seat(jobNo), nameof(ISeatGrain.ReleaseReservationAsync))), n => n == 1, "the release lost");
+        Assert.Equal(CallState.Queued, (await Call(call).GetAsync()).State);
+
+        await AdvanceAsync(2 * HeartbeatSeconds + 1);
+
+        await CallOfferedToAsync(call, jobNo);
+        await Seat(jobNo).AnswerAsync();
+        var talking = await Call(call).GetAsync();
+        Assert.Equal((CallState.Talking, jobNo), (talking.State, talking.SeatJobNo));
+        Assert.Equal([jobNo], talking.OfferedSeats);
+    }
+
+    [Fact]
+    public async Task A_wrap_up_end_whose_write_fails_is_written_again_on_the_calls_heartbeat()
+    {
+        var queue = await NewQueueAsync(new QueueConfig { WrapUpSeconds = 5 });
+        var jobNo = await NewSeatAsync(queue);
+        var call = await NewCallAsync(queue);
+        await CallOfferedToAsync(call, jobNo);
+        await Seat(jobNo).AnswerAsync();
+        await Call(call).HangupAsync(CallParty.Caller);
+        Assert.Equal(CallState.Wrapup, Stored(call).State);
+        Cluster.Store.FailWrites(Call(call), times: 1); // the database restarts as the seat's timer ends the wrap-up
+
+        await AdvanceAsync(6);
+
+        // The seat's timer disposes itself first thing, so the clock does not wait for the rest of its callback.
+        await Eventually(() => Task.FromResult(Cluster.Store.FailingWritesLeft(Call(call))), n => n == 0, "the failed write");
+        Assert.Equal(SeatState.Ready, (await Seat(jobNo).GetAsync()).State);
+        Assert.Equal(CallState.Wrapup, Stored(call).State);
+
+        await AdvanceAsync(HeartbeatSeconds);
+
+        var ended = Stored(call);
+        Assert.Equal((CallState.Ended, "caller_hangup"), (ended.State, ended.EndReason));
+        Assert.Equal(CallState.Ended, (await Call(call).GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task A_call_whose_wrap_up_end_never_arrives_ends_itself_once_its_seat_has_moved_on()
+    {
+        var queue = await NewQueueAsync(new QueueConfig { WrapUpSeconds = 5 });
+        var jobNo = await NewSeatAsync(queue);
+        var call = await NewCallAsync(queue);
+        await CallOfferedToAsync(call, jobNo);
+        await Seat(jobNo).AnswerAsync();
+        await Call(call).HangupAsync(CallParty.Agent);
+        Cluster.Faults.Fail(Call(call), nameof(ICallGrain.WrapUpDoneAsync), times: 1, () => new TimeoutException("injected: the call's silo is dying"));
+
+        await AdvanceAsync(6);
+
+        await Eventually(() => Task.FromResult(Cluster.Faults.Thrown(Call(call), nameof(ICallGrain.WrapUpDoneAsync))), n => n == 1, "the lost message");
+        Assert.Equal(SeatState.Ready, (await Seat(jobNo).GetAsync()).State);
+        Assert.Equal(CallState.Wrapup, (await Call(call).GetAsync()).State);
+
+        await AdvanceAsync(HeartbeatSeconds);
+
+        var ended = await Call(call).GetAsync();
+        Assert.Equal((CallState.Ended, "agent_hangup"), (ended.State, ended.EndReason));
+        Assert.Equal(CallState.Ended, Stored(call).State);
+    }
 }
