@@ -55,6 +55,8 @@ public sealed class SeatGrain : Grain, ISeatGrain
     private IGrainTimer? _wrapUpTimer;
     private IGrainTimer? _heartbeat;
     private bool _unsaved;
+    // A call whose end of wrap-up could not be told (its silo was dying): the heartbeat tells it again.
+    private string? _wrapUpNotTold;
 
     public SeatGrain(
         [PersistentState("seat", "hotline")] IPersistentState<SeatRecord> state,
@@ -364,15 +366,24 @@ public sealed class SeatGrain : Grain, ISeatGrain
             Enter(SeatState.Ready);
             await SaveAndNotifyAsync("seat.ready");
         }
-        if (callId is null) return;
+        if (callId is not null) await TellWrapUpDoneAsync(callId);
+    }
+
+    /// <summary>
+    /// The seat's wrap-up is over either way; if the call cannot be told now, the seat's heartbeat tells it again
+    /// (which also wakes a call whose activation was lost), and the call's own heartbeat sees the seat has moved on.
+    /// </summary>
+    private async Task TellWrapUpDoneAsync(string callId)
+    {
         try
         {
             await Call(callId).WrapUpDoneAsync(JobNo);
+            if (_wrapUpNotTold == callId) _wrapUpNotTold = null;
         }
         catch (Exception e) when (TransientErrors.IsTransient(e))
         {
-            // The seat's wrap-up is over either way; the call sees that on its own heartbeat and ends itself.
-            _logger.LogWarning(e, "Seat {JobNo} could not end the wrap-up of call {CallId}; the call ends it on its heartbeat", JobNo, callId);
+            _wrapUpNotTold = callId;
+            _logger.LogWarning(e, "Seat {JobNo} could not end the wrap-up of call {CallId}; telling it again next heartbeat", JobNo, callId);
         }
     }
 
@@ -443,6 +454,7 @@ public sealed class SeatGrain : Grain, ISeatGrain
     private async Task HeartbeatAsync()
     {
         if (_unsaved) await WriteInBackgroundAsync();
+        if (_wrapUpNotTold is { } callId) await TellWrapUpDoneAsync(callId);
         if (S.State == SeatState.Reserved) await CheckReservationAsync();
         await NotifyAsync();
     }
