@@ -349,7 +349,15 @@ public sealed class CallGrain : Grain, ICallGrain
         await Task.WhenAll(queues.Select((q, i) => TellAsync(() => i == 0
             ? Queue(q).AnsweredAsync(CallId, enqueuedAt, now)
             : Queue(q).RemoveAsync(CallId), "queue", q)));
-        await SaveAndPublishAsync("call.answered");
+        try
+        {
+            await SaveAndPublishAsync("call.answered");
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            // The agent is on the line: refusing the answer now would leave the call talking with nobody hanging it
+            // up. The record follows on the heartbeat (SaveAndPublishAsync logged it and arranged that).
+        }
         return Snapshot();
     }
 

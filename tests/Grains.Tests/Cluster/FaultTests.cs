@@ -118,4 +118,27 @@ public sealed class FaultTests(HotlineCluster cluster) : ClusterTest(cluster), I
         Assert.Equal((CallState.Ended, "agent_hangup"), (ended.State, ended.EndReason));
         Assert.Equal(CallState.Ended, Stored(call).State);
     }
+
+    [Fact]
+    public async Task An_answer_whose_write_fails_still_connects_the_agent_and_is_written_on_the_calls_heartbeat()
+    {
+        var queue = await NewQueueAsync();
+        var jobNo = await NewSeatAsync(queue);
+        var call = await NewCallAsync(queue);
+        await CallOfferedToAsync(call, jobNo);
+        Cluster.Store.FailWrites(Call(call), times: 1); // the database restarts as the agent answers
+
+        await Seat(jobNo).AnswerAsync();
+
+        Assert.Equal(0, Cluster.Store.FailingWritesLeft(Call(call)));
+        Assert.Equal((CallState.Talking, jobNo), ((await Call(call).GetAsync()).State, (await Call(call).GetAsync()).SeatJobNo));
+        Assert.Equal(SeatState.Talking, (await Seat(jobNo).GetAsync()).State);
+        Assert.NotEqual(CallState.Talking, Stored(call).State);
+
+        await AdvanceAsync(HeartbeatSeconds);
+
+        Assert.Equal(CallState.Talking, Stored(call).State);
+        await Seat(jobNo).HangupAsync();
+        Assert.Equal(CallState.Wrapup, Stored(call).State);
+    }
 }
