@@ -112,7 +112,13 @@ public sealed class CallGrain : Grain, ICallGrain
                 StartHeartbeat(); // the conversation is over; the seat finishes its after-call work
                 break;
             default:
-                // A fresh activation of a call that needed media: the silo holding it died.
+                // A fresh activation of a call that needed media: the silo holding it died. Unless that silo is alive
+                // and is not this one: then the call's directory entry was lost with another silo that died, and this
+                // is a second activation beside the live one, which holds the media. It must not record a live call as
+                // lost; refusing to activate fails the message as transient, and its sender retries (heartbeats).
+                if (S.Silo is { } recorded && recorded != GrainContext.Address.SiloAddress?.ToParsableString()
+                    && ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(recorded)) == SiloStatus.Active)
+                    throw new OrleansException($"Call {CallId} is active on silo {recorded}; its directory entry is being restored.");
                 _logger.LogWarning("Call {CallId} was {State} on a silo that is gone; recording it as lost", CallId, S.State);
                 await LoseAsync();
                 break;

@@ -1,8 +1,8 @@
 using Hotline.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Serialization;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Tests.Storage;
 
