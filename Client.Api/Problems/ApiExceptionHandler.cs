@@ -53,8 +53,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             case JsonException json:
                 return InvalidJson(json);
 
-            // A PostgresException is the server refusing a statement: our bug, so a 500 below.
-            case NpgsqlException and not PostgresException:
+            // A PostgresException is the server refusing a statement: our bug, so a 500 below; unless it is the server
+            // going away (shutting down, starting up, out of connections), which passes.
+            case NpgsqlException npgsql when npgsql is not PostgresException || npgsql.IsTransient:
                 LogDatabaseUnavailable(logger, exception.Message);
                 return ApiProblems.Details(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable,
                     "The database cannot be reached; try again shortly.");
@@ -65,9 +66,20 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
                 return ApiProblems.Details(StatusCodes.Status503ServiceUnavailable, ProblemCodes.ClusterUnavailable,
                     "The call-centre cluster cannot be reached; try again shortly.");
 
+            // A grain's storage failure that the silo did not turn into storage.unavailable itself (Orleans wraps it).
+            case OrleansException when FindDomainException(exception) is { Code: "storage.unavailable" } unavailable:
+                return Describe(unavailable, logger);
+
             default:
                 return null;
         }
+    }
+
+    private static DomainException? FindDomainException(Exception exception)
+    {
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+            if (e is DomainException domain) return domain;
+        return null;
     }
 
     private static ProblemDetails BadRequest(BadHttpRequestException bad)

@@ -81,6 +81,8 @@ public sealed class CallGrain : Grain, ICallGrain
     private IGrainTimer? _ringTimer;
     private IGrainTimer? _heartbeat;
     private string? _ivrNode;
+    private bool _enqueuePending;
+    private bool _unsaved;
 
     public CallGrain(
         [PersistentState("call", "calls")] IPersistentState<CallRecord> state,
@@ -120,7 +122,13 @@ public sealed class CallGrain : Grain, ICallGrain
                 StartHeartbeat(); // the conversation is over; the seat finishes its after-call work
                 break;
             default:
-                // A fresh activation of a call that needed media: the silo holding it died.
+                // A fresh activation of a call that needed media: the silo holding it died. Unless that silo is alive
+                // and is not this one: then the call's directory entry was lost with another silo that died, and this
+                // is a second activation beside the live one, which holds the media. It must not record a live call as
+                // lost; refusing to activate fails the message as transient, and its sender retries (heartbeats).
+                if (S.Silo is { } recorded && recorded != GrainContext.Address.SiloAddress?.ToParsableString()
+                    && ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(recorded)) == SiloStatus.Active)
+                    throw new OrleansException($"Call {CallId} is active on silo {recorded}; its directory entry is being restored.");
                 _logger.LogWarning("Call {CallId} was {State} on a silo that is gone; recording it as lost", CallId, S.State);
                 await LoseAsync();
                 break;
@@ -167,7 +175,6 @@ public sealed class CallGrain : Grain, ICallGrain
             await FinishAsync(CallState.Failed, "queue_not_found");
             throw;
         }
-        StartHeartbeat();
         return Snapshot();
     }
 
@@ -221,7 +228,6 @@ public sealed class CallGrain : Grain, ICallGrain
             await FinishAsync(CallState.Failed, "queue_not_found");
             throw;
         }
-        StartHeartbeat();
         return Snapshot();
     }
 
@@ -297,10 +303,10 @@ public sealed class CallGrain : Grain, ICallGrain
                     var queues = S.Queues.ToList();
                     await FinishAsync(by == CallParty.Caller ? CallState.Abandoned : CallState.Ended,
                         by == CallParty.Caller ? "abandoned" : "system_hangup");
-                    if (seat is not null) await Seat(seat).ReleaseReservationAsync(CallId);
-                    await Task.WhenAll(queues.Select((q, i) => i == 0 && by == CallParty.Caller
+                    if (seat is not null) await TellAsync(() => Seat(seat).ReleaseReservationAsync(CallId), "seat", seat);
+                    await Task.WhenAll(queues.Select((q, i) => TellAsync(() => i == 0 && by == CallParty.Caller
                         ? Queue(q).AbandonAsync(CallId, enqueuedAt)
-                        : Queue(q).RemoveAsync(CallId)));
+                        : Queue(q).RemoveAsync(CallId), "queue", q)));
                     break;
                 }
             case CallState.CallbackWaiting:
@@ -364,12 +370,23 @@ public sealed class CallGrain : Grain, ICallGrain
         var queues = S.OfferingQueue is null ? [] : S.Queues.ToList();
         var enqueuedAt = S.EnqueuedAt ?? now;
         if (_media is not null) await _media.ConnectToSeatAsync(jobNo);
-        await Seat(jobNo).OnCallAnsweredAsync(CallId);
+        // The caller is connected: a seat or queue that cannot be told right now must not undo that. The seat takes
+        // the call even if its reservation was lost (SeatGrain.OnCallAnsweredAsync); a queue rebuilt on another silo
+        // never hears of the call again, as it has stopped touching its queues.
+        await TellAsync(() => Seat(jobNo).OnCallAnsweredAsync(CallId), "seat", jobNo);
         // The home queue counts the answer toward its service level; overflow queues just let go.
-        await Task.WhenAll(queues.Select((q, i) => i == 0
+        await Task.WhenAll(queues.Select((q, i) => TellAsync(() => i == 0
             ? Queue(q).AnsweredAsync(CallId, enqueuedAt, now)
-            : Queue(q).RemoveAsync(CallId)));
-        await SaveAndPublishAsync("call.answered");
+            : Queue(q).RemoveAsync(CallId), "queue", q)));
+        try
+        {
+            await SaveAndPublishAsync("call.answered");
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            // The agent is on the line: refusing the answer now would leave the call talking with nobody hanging it
+            // up. The record follows on the heartbeat (SaveAndPublishAsync logged it and arranged that).
+        }
         return Snapshot();
     }
 
@@ -646,6 +663,7 @@ public sealed class CallGrain : Grain, ICallGrain
     {
         if (S.State != CallState.Wrapup || S.SeatJobNo != jobNo) return;
         S.WrapUpEndedAt = _time.GetUtcNow();
+        // If this write fails the call is ended all the same and its heartbeat writes the record again.
         await FinishAsync(CallState.Ended, S.EndReason);
     }
 
@@ -684,7 +702,31 @@ public sealed class CallGrain : Grain, ICallGrain
         S.QueuedAt ??= now;
         S.OfferingQueue = null;
         if (_media is not null) await _media.WaitInQueueAsync(queueId);
-        var position = await Queue(queueId).EnqueueAsync(Entry(queueId));
+        // The heartbeat runs before the queue is asked: if the queue cannot be reached the call still waits.
+        StartHeartbeat();
+        await JoinQueueAsync(queueId, retry: false);
+    }
+
+    /// <summary>
+    /// Puts the call in its queue. A queue whose silo just died cannot be reached (the message is rejected or times
+    /// out until the cluster declares the silo dead): the call is then recorded as queued all the same, and its
+    /// heartbeat asks the queue again until a new activation takes it, at its original place (its enqueue time).
+    /// </summary>
+    private async Task JoinQueueAsync(string queueId, bool retry)
+    {
+        QueuePosition position;
+        try
+        {
+            position = await Queue(queueId).EnqueueAsync(Entry(queueId));
+            _enqueuePending = false;
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; it waits and asks again at its next heartbeat", CallId, queueId);
+            _enqueuePending = true;
+            if (!retry && S.State == CallState.Queued) await SaveAndPublishAsync("call.queued");
+            return;
+        }
         if (!position.Accepted)
         {
             _logger.LogDebug("Queue {QueueId} refused call {CallId}: {Destination}", queueId, CallId, position.RefusedTo);
@@ -701,7 +743,7 @@ public sealed class CallGrain : Grain, ICallGrain
             await FinishAsync(CallState.Voicemail, "queue_full");
             return;
         }
-        if (S.State == CallState.Queued) await SaveAndPublishAsync("call.queued");
+        if (!retry && S.State == CallState.Queued) await SaveAndPublishAsync("call.queued");
     }
 
     private async Task BecomeCallbackAsync(bool requestedByCaller)
@@ -741,17 +783,21 @@ public sealed class CallGrain : Grain, ICallGrain
         S.State = S.IsCallback ? CallState.CallbackWaiting : CallState.Queued;
         _logger.LogDebug("Call {CallId} rang out at seat {JobNo}", CallId, jobNo);
         if (_media is not null) await _media.WithdrawOfferAsync(jobNo);
-        await Seat(jobNo).OnRingNoAnswerAsync(CallId);
+        await TellAsync(() => Seat(jobNo).OnRingNoAnswerAsync(CallId), "seat", jobNo);
         if (queueId is null)
         {
             // A direct transfer rang out: back into the home queue, at the head (its original place).
-            await Queue(S.QueueId!).EnqueueAsync(Entry(S.QueueId!));
+            await TellAsync(() => Queue(S.QueueId!).EnqueueAsync(Entry(S.QueueId!)), "queue", S.QueueId!);
         }
         else
         {
-            await Task.WhenAll(S.Queues.ToList().Select(q => q == queueId
-                ? Queue(q).RingNoAnswerAsync(CallId, jobNo)
-                : Queue(q).TouchAsync(Entry(q))));
+            // The offering queue may be a new activation that never knew the call (the one that offered it died with
+            // its silo): the touch after the ring-no-answer puts the call back in its line there, at its original place.
+            await Task.WhenAll(S.Queues.ToList().Select(q => TellAsync(async () =>
+            {
+                if (q == queueId) await Queue(q).RingNoAnswerAsync(CallId, jobNo);
+                await Queue(q).TouchAsync(Entry(q));
+            }, "queue", q)));
         }
         await SaveAndPublishAsync("call.ring_no_answer");
     }
@@ -762,16 +808,14 @@ public sealed class CallGrain : Grain, ICallGrain
         var state = S.State;
         var queues = S.Queues.ToList();
         await FinishAsync(CallState.Failed, "lost_with_silo");
-        if (seat is not null && state == CallState.Offering) await Seat(seat).ReleaseReservationAsync(CallId);
-        if (seat is not null && state == CallState.Talking) await Seat(seat).OnCallEndedAsync(CallId);
-        await Task.WhenAll(queues.Select(q => Queue(q).RemoveAsync(CallId)));
+        if (seat is not null && state == CallState.Offering) await TellAsync(() => Seat(seat).ReleaseReservationAsync(CallId), "seat", seat);
+        if (seat is not null && state == CallState.Talking) await TellAsync(() => Seat(seat).OnCallEndedAsync(CallId), "seat", seat);
+        await Task.WhenAll(queues.Select(q => TellAsync(() => Queue(q).RemoveAsync(CallId), "queue", q)));
     }
 
     private async Task FinishAsync(CallState state, string? reason)
     {
         DisarmRing();
-        _heartbeat?.Dispose();
-        _heartbeat = null;
         S.State = state;
         S.EndReason = reason;
         S.EndedAt ??= _time.GetUtcNow();
@@ -780,6 +824,9 @@ public sealed class CallGrain : Grain, ICallGrain
         _mediaRegistry.Release(CallId);
         _media = null;
         await SaveAndPublishAsync($"call.{Names.Of(state)}");
+        // Only once the final record is on disk: until then the heartbeat writes it again.
+        _heartbeat?.Dispose();
+        _heartbeat = null;
         _logger.LogDebug("Call {CallId} {State}: {Reason}", CallId, state, reason);
     }
 
@@ -787,8 +834,79 @@ public sealed class CallGrain : Grain, ICallGrain
     {
         if (_heartbeat is not null) return;
         var period = TimeSpan.FromSeconds(_options.HeartbeatSeconds);
-        _heartbeat = this.RegisterGrainTimer(_ => TouchQueuesAsync(),
+        _heartbeat = this.RegisterGrainTimer(_ => HeartbeatAsync(),
             new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
+    }
+
+    /// <summary>
+    /// The call's own retry loop: a record the database refused is written again; a call the queue could not take
+    /// asks again; a waiting call touches its queues; a call in wrap-up checks that its seat is still at it.
+    /// </summary>
+    private async Task HeartbeatAsync()
+    {
+        if (_unsaved && !await WriteAgainAsync()) return;
+        switch (S.State)
+        {
+            case CallState.Queued when _enqueuePending:
+                await JoinQueueAsync(S.QueueId!, retry: true);
+                break;
+            case CallState.Queued or CallState.CallbackWaiting:
+                await TouchQueuesAsync();
+                break;
+            case CallState.Wrapup:
+                await CheckWrapUpAsync();
+                break;
+            case var final when IsFinal(final):
+                _heartbeat?.Dispose(); // the final record is on disk now
+                _heartbeat = null;
+                break;
+        }
+    }
+
+    private async Task<bool> WriteAgainAsync()
+    {
+        try
+        {
+            await _writer.WriteAsync();
+            _unsaved = false;
+            _logger.LogInformation("Call {CallId} recorded in state {State} on a later try", CallId, S.State);
+            return true;
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _logger.LogWarning(e, "Call {CallId} still cannot be recorded in state {State}; trying again next heartbeat", CallId, S.State);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The seat's wrap-up timer ends the call's wrap-up with one message. If that message was lost (a silo died) or
+    /// the call's write of it failed (the database restarted), the call asks the seat: a seat that has moved on
+    /// finished the after-call work, so the call ends; a seat still talking on it missed the hang-up and is told again.
+    /// </summary>
+    private async Task CheckWrapUpAsync()
+    {
+        if (S.SeatJobNo is not { } jobNo) return;
+        SeatSnapshot seat;
+        try
+        {
+            seat = await Seat(jobNo).GetAsync();
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _logger.LogWarning(e, "Call {CallId} in wrap-up could not reach seat {JobNo}; asking again next heartbeat", CallId, jobNo);
+            return;
+        }
+        if (S.State != CallState.Wrapup || S.SeatJobNo != jobNo) return; // ended meanwhile
+        if (seat.CallId == CallId && seat.State == SeatState.Wrapup) return;
+        if (seat.CallId == CallId && seat.State is SeatState.Talking or SeatState.Reserved)
+        {
+            await Seat(jobNo).OnCallEndedAsync(CallId);
+            return;
+        }
+        _logger.LogInformation("Seat {JobNo} has finished with call {CallId}; the call ends its wrap-up", jobNo, CallId);
+        S.WrapUpEndedAt ??= _time.GetUtcNow();
+        await FinishAsync(CallState.Ended, S.EndReason);
     }
 
     /// <summary>A waiting call reminds its queues it is there, so a queue rebuilt on another silo has it back.</summary>
@@ -806,6 +924,22 @@ public sealed class CallGrain : Grain, ICallGrain
                 _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; retrying next heartbeat", CallId, q);
             }
         }));
+    }
+
+    /// <summary>
+    /// Tells a seat or queue what the call did without failing the call's own step when that grain's silo is dying
+    /// or its write fails: the call's state is already decided, and the heartbeats on both sides repair the rest.
+    /// </summary>
+    private async Task TellAsync(Func<Task> message, string kind, string id)
+    {
+        try
+        {
+            await message();
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _logger.LogWarning(e, "Call {CallId} in state {State} could not reach {Kind} {Id}", CallId, S.State, kind, id);
+        }
     }
 
     /// <summary>Rings the seat's phone without holding up the offer: the phone's answer comes back as AnswerAsync.</summary>
@@ -876,10 +1010,13 @@ public sealed class CallGrain : Grain, ICallGrain
         try
         {
             await _writer.WriteAsync();
+            _unsaved = false;
         }
-        catch (Exception e) when (e is not DomainException)
+        catch (Exception e) when (e is not DomainException || TransientErrors.IsTransient(e))
         {
-            _logger.LogError(e, "Could not record call {CallId} in state {State}", CallId, snapshot.State);
+            _logger.LogError(e, "Could not record call {CallId} in state {State}; its heartbeat writes it again", CallId, snapshot.State);
+            _unsaved = true;
+            StartHeartbeat();
             throw;
         }
     }

@@ -10,13 +10,18 @@ using Orleans.Runtime;
 
 namespace Hotline.Queues;
 
-/// <summary>Durable part of a queue: its settings and service-level counters. The line itself is soft state.</summary>
+/// <summary>
+/// Durable part of a queue: its settings, service-level counters and the seats logged in to it. The line itself is
+/// soft state, rebuilt from the calls' heartbeats.
+/// </summary>
 [GenerateSerializer, Alias("hotline.QueueState")]
 public sealed class QueueState
 {
     [Id(0)] public bool Configured { get; set; }
     [Id(1)] public QueueConfig Config { get; set; } = new();
     [Id(2)] public QueueCounters Counters { get; set; } = new();
+    /// <summary>Job numbers of the seats logged in to the queue: the ones it wakes when they fall silent.</summary>
+    [Id(3)] public HashSet<string> Seats { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -43,6 +48,8 @@ public sealed class QueueGrain : Grain, IQueueGrain
     private readonly Dictionary<string, string> _offersBySeat = new(StringComparer.Ordinal);
     // Calls that left this queue for good, and when: a heartbeat they sent before leaving must not re-add them.
     private readonly Dictionary<string, DateTimeOffset> _departed = new(StringComparer.Ordinal);
+    // When each logged-in seat last told this activation what it is; see WakeSilentSeats.
+    private readonly Dictionary<string, DateTimeOffset> _seatHeardAt = new(StringComparer.Ordinal);
     private AcdRouter _router = null!;
     private EventPublisher _events = null!;
     private long _sequence;
@@ -247,6 +254,9 @@ public sealed class QueueGrain : Grain, IQueueGrain
         // A logged-out seat stays known with its version, so that an older notice arriving late (messages
         // may overtake each other) cannot bring it back.
         _seats[seat.JobNo] = seat;
+        _seatHeardAt[seat.JobNo] = _time.GetUtcNow();
+        if (seat.State == SeatState.LoggedOut ? _state.State.Seats.Remove(seat.JobNo) : _state.State.Seats.Add(seat.JobNo))
+            _countersDirty = true; // written with the counters
 
         if (seat.State == SeatState.Ready && !_offersBySeat.ContainsKey(seat.JobNo))
         {
@@ -293,7 +303,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
         {
             reserved = await seatGrain.TryReserveAsync(new SeatOffer(callId, Id, entry.Data.IsCallback, Config.WrapUpSeconds));
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception e) when (TransientErrors.IsTransient(e))
         {
             _logger.LogWarning(e, "Seat {JobNo} unreachable while offering {CallId}", seat.JobNo, callId);
             reserved = false;
@@ -313,8 +323,9 @@ public sealed class QueueGrain : Grain, IQueueGrain
         {
             result = await GrainFactory.GetGrain<ICallGrain>(callId).TryOfferAsync(Id, seat.JobNo, Config.RingTimeoutSeconds);
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception e) when (TransientErrors.IsTransient(e))
         {
+            // Forgotten below; a call that is still waiting touches this queue again on its heartbeat.
             _logger.LogWarning(e, "Call {CallId} unreachable while offering to {JobNo}", callId, seat.JobNo);
             result = OfferResult.NotWaiting;
         }
@@ -326,7 +337,15 @@ public sealed class QueueGrain : Grain, IQueueGrain
             return;
         }
 
-        await seatGrain.ReleaseReservationAsync(callId);
+        try
+        {
+            await seatGrain.ReleaseReservationAsync(callId);
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            // The seat's heartbeat finds a reservation whose call is not ringing there and frees itself.
+            _logger.LogWarning(e, "Seat {JobNo} unreachable while withdrawing the offer of {CallId}", seat.JobNo, callId);
+        }
         if (result == OfferResult.AlreadyOffered && entry.OfferedTo == seat.JobNo)
         {
             // Ringing at a seat of another queue (overflow); it comes back through TouchAsync if that rings out.
@@ -397,6 +416,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
         }
         foreach (var (callId, at) in _departed.ToList())
             if (now - at > dropAfter) _departed.Remove(callId);
+        WakeSilentSeats(now, dropAfter);
         Dispatch(); // levels widen with time
         if (_pendingEvent is { } held) PublishChanged(held);
         if (work is not null) await Task.WhenAll(work);
@@ -418,6 +438,40 @@ public sealed class QueueGrain : Grain, IQueueGrain
         CountExit(destination);
         _logger.LogDebug("Call {CallId} waited past the maximum in {QueueId}: {Destination}", callId, Id, destination);
         PublishChanged("queue.call_exited");
+    }
+
+    /// <summary>
+    /// A logged-in seat tells its queues what it is on every heartbeat. One that has fallen silent (for this activation:
+    /// not yet heard) died with its silo, and nothing reactivates it until something calls it: its agent would sit
+    /// ready and never be offered a call. A call wakes it elsewhere, and a woken seat tells its queues at once. A new
+    /// activation of the queue (its own silo died) wakes all of its seats on its first tick.
+    /// </summary>
+    private void WakeSilentSeats(DateTimeOffset now, TimeSpan silentAfter)
+    {
+        List<string>? silent = null;
+        foreach (var jobNo in _state.State.Seats)
+        {
+            if (_seatHeardAt.TryGetValue(jobNo, out var heard) && now - heard <= silentAfter) continue;
+            _seatHeardAt[jobNo] = now; // one call per silent period, not one per tick
+            (silent ??= []).Add(jobNo);
+        }
+        if (silent is not null) _ = WakeAsync(silent);
+    }
+
+    private async Task WakeAsync(List<string> jobNos)
+    {
+        _logger.LogInformation("Queue {QueueId} wakes {Count} silent seat(s)", Id, jobNos.Count);
+        await Task.WhenAll(jobNos.Select(async jobNo =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ISeatGrain>(jobNo).GetAsync();
+            }
+            catch (Exception e) when (TransientErrors.IsTransient(e))
+            {
+                _logger.LogWarning(e, "Queue {QueueId} could not wake seat {JobNo}; trying again later", Id, jobNo);
+            }
+        }));
     }
 
     private Task OverflowAsync(string callId, string toQueue) =>

@@ -54,6 +54,9 @@ public sealed class SeatGrain : Grain, ISeatGrain
     private EventPublisher _events = null!;
     private IGrainTimer? _wrapUpTimer;
     private IGrainTimer? _heartbeat;
+    private bool _unsaved;
+    // A call whose end of wrap-up could not be told (its silo was dying): the heartbeat tells it again.
+    private string? _wrapUpNotTold;
 
     public SeatGrain(
         [PersistentState("seat", "hotline")] IPersistentState<SeatRecord> state,
@@ -75,13 +78,8 @@ public sealed class SeatGrain : Grain, ISeatGrain
     {
         _events = EventPublisher.For(this, EventTopics.Seats, _logger);
         if (S.StateSince == default) S.StateSince = _time.GetUtcNow();
-        if (S.State == SeatState.Reserved)
-        {
-            // Offers are not durable: the call re-offers or rings out on its own.
-            S.State = SeatState.Ready;
-            S.CallId = null;
-            S.Offer = null;
-        }
+        // A reservation read back is kept: its call may still be ringing here, and the agent must be able to answer
+        // it. The heartbeat releases it if the call is not offering to this seat any more (CheckReservationAsync).
         if (S.State == SeatState.Wrapup) ArmWrapUpTimer();
         if (S.State != SeatState.LoggedOut)
         {
@@ -288,7 +286,10 @@ public sealed class SeatGrain : Grain, ISeatGrain
             return Task.FromResult(false);
         S.Offer = offer;
         Enter(SeatState.Reserved, callId: offer.CallId, keepIdleSince: true);
-        _ = NotifyAsync("seat.offered"); // reservations are not persisted: an offer lost with a silo rings out
+        _ = NotifyAsync("seat.offered");
+        // Written without holding up the offer, so that a seat whose silo dies while the call rings comes back
+        // reserved for it; if the write fails the seat still holds the offer and its heartbeat writes it again.
+        _ = WriteInBackgroundAsync();
         return Task.FromResult(true);
     }
 
@@ -315,7 +316,19 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     public async Task OnCallAnsweredAsync(string callId)
     {
-        if (S.State != SeatState.Reserved || S.CallId != callId) return;
+        if (S.State != SeatState.Reserved || S.CallId != callId)
+        {
+            // The call, the authority on its offer, says this seat answered it, but the seat holds no reservation for it:
+            // the seat came back from a dead silo without it (its write had not landed) or was reserved since for another
+            // call (that offer rings out at its call). The agent is on the line with this call, so the seat follows.
+            if (S.State is SeatState.LoggedOut or SeatState.Talking or SeatState.Wrapup)
+            {
+                _logger.LogWarning("Seat {JobNo} is {State} but call {CallId} says it was answered here; left as it is", JobNo, S.State, callId);
+                return;
+            }
+            _logger.LogWarning("Seat {JobNo} was {State} ({Held}) when call {CallId} was answered here; it takes the call", JobNo, S.State, S.CallId, callId);
+            S.Offer = S.Offer is { } other ? other with { CallId = callId } : null;
+        }
         S.TalkStartedAt = _time.GetUtcNow();
         S.CallsAnswered++;
         Enter(SeatState.Talking, callId: callId);
@@ -367,7 +380,25 @@ public sealed class SeatGrain : Grain, ISeatGrain
             Enter(SeatState.Ready);
             await SaveAndNotifyAsync("seat.ready");
         }
-        if (callId is not null) await Call(callId).WrapUpDoneAsync(JobNo);
+        if (callId is not null) await TellWrapUpDoneAsync(callId);
+    }
+
+    /// <summary>
+    /// The seat's wrap-up is over either way; if the call cannot be told now, the seat's heartbeat tells it again
+    /// (which also wakes a call whose activation was lost), and the call's own heartbeat sees the seat has moved on.
+    /// </summary>
+    private async Task TellWrapUpDoneAsync(string callId)
+    {
+        try
+        {
+            await Call(callId).WrapUpDoneAsync(JobNo);
+            if (_wrapUpNotTold == callId) _wrapUpNotTold = null;
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _wrapUpNotTold = callId;
+            _logger.LogWarning(e, "Seat {JobNo} could not end the wrap-up of call {CallId}; telling it again next heartbeat", JobNo, callId);
+        }
     }
 
     /// <summary>Applies a logout or not-ready that waited for the call to end; true when one did.</summary>
@@ -430,13 +461,76 @@ public sealed class SeatGrain : Grain, ISeatGrain
     {
         if (_heartbeat is not null) return;
         var period = TimeSpan.FromSeconds(_options.HeartbeatSeconds);
-        _heartbeat = this.RegisterGrainTimer(_ => NotifyAsync(), new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
+        _heartbeat = this.RegisterGrainTimer(_ => HeartbeatAsync(), new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
+    }
+
+    /// <summary>The seat's retry loop: a record the database refused is written again, a stale reservation released, the queues told.</summary>
+    private async Task HeartbeatAsync()
+    {
+        if (_unsaved) await WriteInBackgroundAsync();
+        if (_wrapUpNotTold is { } callId) await TellWrapUpDoneAsync(callId);
+        if (S.State == SeatState.Reserved) await CheckReservationAsync();
+        await NotifyAsync();
+    }
+
+    /// <summary>
+    /// A reservation whose call is not ringing here is stale: the queue that reserved the seat died before it offered
+    /// the call, or the message releasing the seat was lost. The call grain is the authority on its offer. An offer
+    /// still on its way is younger than a heartbeat period, so only older reservations are checked.
+    /// </summary>
+    private async Task CheckReservationAsync()
+    {
+        if (S.CallId is not { } callId || _time.GetUtcNow() - S.StateSince < TimeSpan.FromSeconds(_options.HeartbeatSeconds)) return;
+        bool ringingHere;
+        try
+        {
+            var call = await Call(callId).GetAsync();
+            ringingHere = call.State == CallState.Offering && call.SeatJobNo == JobNo;
+        }
+        catch (DomainException e) when (e.Code == "call.not_found")
+        {
+            ringingHere = false;
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _logger.LogWarning(e, "Seat {JobNo} could not ask call {CallId} about its offer; asking again next heartbeat", JobNo, callId);
+            return;
+        }
+        if (ringingHere || S.State != SeatState.Reserved || S.CallId != callId) return;
+        _logger.LogWarning("Seat {JobNo} was reserved for call {CallId}, which is not ringing here; the seat is free again", JobNo, callId);
+        await ReleaseReservationAsync(callId);
     }
 
     private async Task SaveAndNotifyAsync(string eventType, IEnumerable<string>? dropped = null)
     {
-        await _writer.WriteAsync();
+        await WriteAsync();
         await NotifyAsync(eventType, dropped);
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await _writer.WriteAsync();
+            _unsaved = false;
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _unsaved = true; // the heartbeat writes it again
+            throw;
+        }
+    }
+
+    private async Task WriteInBackgroundAsync()
+    {
+        try
+        {
+            await WriteAsync();
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _logger.LogWarning(e, "Seat {JobNo} could not be recorded in state {State}; trying again next heartbeat", JobNo, S.State);
+        }
     }
 
     /// <summary>

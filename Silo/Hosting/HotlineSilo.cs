@@ -85,6 +85,7 @@ public static class HotlineSilo
                 });
                 silo.Services.AddGrainStorage(CallRecordStorage.Name, (sp, _) => new CallRecordStorage(sp.GetRequiredService<NpgsqlDataSource>()));
                 silo.Services.AddGrainStorage(TicketRecordStorage.Name, (sp, _) => new TicketRecordStorage(sp.GetRequiredService<NpgsqlDataSource>()));
+                silo.AddIncomingGrainCallFilter<StorageErrorFilter>();
             }
             else
             {

@@ -230,12 +230,18 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
 
         // Calls in flight at the fault, by where their grain lived.
         var victim = VictimAddress ?? "";
-        var onVictim = InFlightAtFault.Where(id => victim.Length > 0 && _callSilo.GetValueOrDefault(id) == victim).ToList();
+        // A call whose StartAsync had not returned at the fault has no record yet, so the snapshot cannot say where it
+        // lived; if it was later recorded lost_with_silo its grain was on the killed silo (only a call reactivated away
+        // from its media is recorded so), and it is counted there rather than as dropped on a survivor.
+        var unrecorded = InFlightAtFault.Where(id => !_callSilo.ContainsKey(id)).ToList();
+        var onVictim = InFlightAtFault.Where(id => victim.Length > 0 && (_callSilo.GetValueOrDefault(id) == victim
+            || (!_callSilo.ContainsKey(id) && finals.GetValueOrDefault(id) is { EndReason: "lost_with_silo" }))).ToList();
         var onSurvivors = InFlightAtFault.Except(onVictim).ToList();
         var waiting = onSurvivors.Where(id => _callState.GetValueOrDefault(id) == "queued").ToList();
         Figure("calls_in_flight_at_fault", InFlightAtFault.Count);
         if (Options.KillSiloAt is not null)
         {
+            Figure("calls_in_flight_without_record_at_fault", unrecorded.Count);
             Figure("calls_on_dead_silo", onVictim.Count);
             Figure("calls_on_dead_silo_recorded_lost_with_silo", onVictim.Count(id => finals.GetValueOrDefault(id) is { EndReason: "lost_with_silo" }));
         }

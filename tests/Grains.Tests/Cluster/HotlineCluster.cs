@@ -13,7 +13,7 @@ namespace Hotline.Tests.Cluster;
 /// <summary>
 /// Two silos in process, wired as the hotline silo is: memory streams "events", storages "hotline" and "calls" (on
 /// a table the silos share, which outlives a silo as PostgreSQL does), "PubSubStore" in memory, in-memory reminders,
-/// the simulated trunk on, one media registry per silo. Grain time is a fake clock (<see cref="TestClock"/>) the
+/// the simulated trunk on, one media registry per silo, failures a test schedules (<see cref="Faults"/>). Grain time is a fake clock (<see cref="TestClock"/>) the
 /// test drives; membership, messaging and reminders keep real time.
 /// </summary>
 public class HotlineCluster : IAsyncLifetime
@@ -25,6 +25,7 @@ public class HotlineCluster : IAsyncLifetime
 
     public TestClock Time { get; } = new(Epoch);
     public SharedGrainStore Store { get; } = new();
+    public GrainFaults Faults { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
@@ -48,6 +49,7 @@ public class HotlineCluster : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.Services.Configure<HotlineGrainOptions>(o => o.SimulatedTrunkEnabled = true);
             silo.Services.AddSingleton<ICallMediaRegistry, CallMediaRegistry>();
+            silo.AddIncomingGrainCallFilter(new GrainFaultFilter(Faults));
             // Background loops on real time, so that advancing the test clock never runs them inline;
             // grain timers and grain-visible time on the test clock (registered last: the exact key wins).
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);

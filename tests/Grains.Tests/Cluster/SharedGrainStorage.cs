@@ -13,7 +13,29 @@ namespace Hotline.Tests.Cluster;
 public sealed class SharedGrainStore
 {
     private readonly ConcurrentDictionary<(string Storage, string State, GrainId Grain), (byte[] Data, string ETag)> _rows = new();
+    private readonly ConcurrentDictionary<GrainId, int> _failingWrites = new();
     private long _version;
+
+    /// <summary>The next <paramref name="times"/> writes of the grain's state fail, as they do while the database restarts.</summary>
+    public void FailWrites(IAddressable grain, int times) => _failingWrites[grain.GetGrainId()] = times;
+
+    /// <summary>Writes of the grain that were scheduled to fail and have not been tried yet.</summary>
+    public int FailingWritesLeft(IAddressable grain) => _failingWrites.TryGetValue(grain.GetGrainId(), out var left) ? left : 0;
+
+    /// <summary>What the grain's state is on "disk" (default when nothing was written).</summary>
+    public T Read<T>(string storage, IAddressable grain, Serializer serializer) where T : new() =>
+        _rows.FirstOrDefault(r => r.Key.Storage == storage && r.Key.Grain == grain.GetGrainId()).Value is { Data: { } data }
+            ? serializer.Deserialize<T>(data) ?? new T()
+            : new T();
+
+    internal void ThrowIfFailing(GrainId grain)
+    {
+        while (_failingWrites.TryGetValue(grain, out var left) && left > 0)
+        {
+            if (_failingWrites.TryUpdate(grain, left - 1, left))
+                throw new IOException($"injected: the database did not take the write of {grain}");
+        }
+    }
 
     internal bool TryRead(string storage, string state, GrainId grain, out (byte[] Data, string ETag) row) =>
         _rows.TryGetValue((storage, state, grain), out row);
@@ -64,6 +86,7 @@ internal sealed class SharedGrainStorage(string name, SharedGrainStore store, Se
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        store.ThrowIfFailing(grainId);
         grainState.ETag = store.Write(name, stateName, grainId, grainState.ETag, serializer.SerializeToArray(grainState.State));
         grainState.RecordExists = true;
         return Task.CompletedTask;

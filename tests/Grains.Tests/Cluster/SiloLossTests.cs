@@ -1,7 +1,9 @@
 using Hotline.Calls;
 using Hotline.Queues;
 using Hotline.Seats;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Orleans.Serialization;
 
 namespace Hotline.Tests.Cluster;
 
@@ -77,5 +79,66 @@ public sealed class SiloLossTests() : ClusterTest(new FastFailoverHotlineCluster
         await QueueBecomesAsync(queue, q => q.WaitingCount == 0, "the lost call gone from the line");
         // Recorded for good: it stays failed, however often it is asked.
         Assert.Equal(CallState.Failed, (await Call(call).GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task When_the_queues_silo_dies_with_a_call_ringing_at_a_seat_there_every_waiting_call_is_offered_and_answered()
+    {
+        var queue = await NewQueueAsync(new QueueConfig { RingTimeoutSeconds = 60, WrapUpSeconds = 0 });
+        var doomed = Assert.IsType<SiloAddress>(Cluster.SiloOf(Queue(queue)));
+        var survivor = Cluster.Cluster.GetActiveSilos().Single(s => s.SiloAddress != doomed).SiloAddress;
+        var ringing = await NewSeatAsync(queue, ready: false); // dies with the queue, then comes back
+        await PlaceAsync(Seat(ringing), doomed);
+        var spare = await NewSeatAsync(queue, ready: false);
+        await PlaceAsync(Seat(spare), survivor);
+        var calls = new List<string>();
+        for (var i = 0; i < 40 && calls.Count < 3; i++)
+        {
+            var call = await NewCallAsync(queue);
+            if (Cluster.SiloOf(Call(call)) == doomed) await Call(call).HangupAsync(CallParty.Caller); // its media dies with the silo
+            else calls.Add(call);
+            await AdvanceAsync(1);
+        }
+        Assert.Equal(3, calls.Count);
+        await Seat(ringing).ReadyAsync();
+        await CallOfferedToAsync(calls[0], ringing);
+        var serializer = Client.ServiceProvider.GetRequiredService<Serializer>();
+        await Eventually(() => Task.FromResult(Cluster.Store.Read<SeatRecord>("hotline", Seat(ringing), serializer)),
+            r => r.State == SeatState.Reserved && r.CallId == calls[0], "the reservation on disk");
+
+        await Cluster.KillSiloAsync(doomed);
+        await AdvanceAsync(HeartbeatSeconds + 1);
+
+        // The rebuilt queue has the waiting calls back, and has woken the seat that died with it, still reserved.
+        var rebuilt = await QueueBecomesAsync(queue, q => q.WaitingCount == 2 && q.Seats.Reserved == 1, "the calls and the ringing seat back");
+        Assert.Equal(calls.Skip(1), rebuilt.Waiting.Where(w => w.OfferedTo is null).Select(w => w.CallId));
+        Assert.Equal(survivor, Cluster.SiloOf(Seat(ringing)));
+
+        // The agent answers the call that was ringing when the silo died, from the desk.
+        await Seat(ringing).AnswerAsync();
+        Assert.Equal((CallState.Talking, ringing), await StateAndSeatAsync(calls[0]));
+
+        await Seat(spare).ReadyAsync();
+        await CallOfferedToAsync(calls[1], spare);
+        await Seat(spare).AnswerAsync();
+        Assert.Equal((CallState.Talking, spare), await StateAndSeatAsync(calls[1]));
+
+        await Seat(ringing).HangupAsync();
+        await CallOfferedToAsync(calls[2], ringing);
+        await Seat(ringing).AnswerAsync();
+        Assert.Equal((CallState.Talking, ringing), await StateAndSeatAsync(calls[2]));
+        Assert.Equal(CallState.Ended, (await CallStateBecomesAsync(calls[0], CallState.Ended)).State);
+    }
+
+    private async Task<(CallState, string?)> StateAndSeatAsync(string callId)
+    {
+        var call = await Call(callId).GetAsync();
+        return (call.State, call.SeatJobNo);
+    }
+
+    private async Task PlaceAsync(IAddressable grain, SiloAddress silo)
+    {
+        if (Cluster.SiloOf(grain) != silo) await Cluster.Cluster.MigrateAsync(grain, silo);
+        Assert.Equal(silo, Cluster.SiloOf(grain));
     }
 }
