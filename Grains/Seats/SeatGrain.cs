@@ -474,8 +474,9 @@ public sealed class SeatGrain : Grain, ISeatGrain
     }
 
     /// <summary>
-    /// A reservation whose call is not ringing here is stale: the queue that reserved the seat died before it offered
-    /// the call, or the message releasing the seat was lost. The call grain is the authority on its offer. An offer
+    /// A reservation whose call is not ringing here (nor dialling out from here, nor holding this seat as a consulted
+    /// colleague) is stale: the queue that reserved the seat died before it offered the call, or the message releasing
+    /// the seat was lost. The call grain is the authority on its offer. An offer
     /// still on its way is younger than a heartbeat period, so only older reservations are checked.
     /// </summary>
     private async Task CheckReservationAsync()
@@ -485,7 +486,13 @@ public sealed class SeatGrain : Grain, ISeatGrain
         try
         {
             var call = await Call(callId).GetAsync();
-            ringingHere = call.State == CallState.Offering && call.SeatJobNo == JobNo;
+            ringingHere = call switch
+            {
+                { State: CallState.Offering or CallState.Dialing } => call.SeatJobNo == JobNo, // an offer, or this agent's outbound call
+                // A colleague held for a consultation or a three-way call.
+                { State: CallState.Talking, Participant.Target: { Kind: PartyAddressKind.Seat } target } => target.Address == JobNo,
+                _ => false,
+            };
         }
         catch (DomainException e) when (e.Code == "call.not_found")
         {

@@ -63,6 +63,8 @@ public sealed class CallPartyGrainTests(PendingDialCluster cluster) : ClusterTes
         var incoming = await NewCallAsync(queue);
         Assert.Equal(CallState.Queued, (await Call(incoming).GetAsync()).State); // a held seat is offered nothing
         await Call(incoming).HangupAsync(CallParty.Caller);
+        await AdvanceAsync(25); // phones ring for a while: the seat's heartbeat must not take the dialling call for a stale offer
+        Assert.Equal(SeatState.Reserved, (await Seat(jobNo).GetAsync()).State);
 
         await call.OnDialedAsync(DialOutcome.Connected, null);
         var talking = await call.GetAsync();
@@ -170,6 +172,8 @@ public sealed class CallPartyGrainTests(PendingDialCluster cluster) : ClusterTes
 
         await Call(call).OnPartyAsync(ParticipantRole.Conference, DialOutcome.Connected, null);
         Assert.True((await Call(call).GetAsync()).Participant!.Connected);
+        await AdvanceAsync(25); // a long three-way call: the colleague stays held, not freed as a stale offer
+        Assert.Equal(SeatState.Reserved, (await Seat(colleague).GetAsync()).State);
         await Call(call).OnPartyAsync(ParticipantRole.Conference, DialOutcome.Left, null);
 
         var after = await Call(call).GetAsync();
