@@ -44,6 +44,11 @@ public static class HotlineSilo
             // silo (or several silos) never exhaust the server's max_connections between them.
             var raw = new NpgsqlConnectionStringBuilder(configuration.RequireConnectionString("Hotline"));
             raw.MaxPoolSize = settings.MaxDatabaseConnections / 2;
+            // Nothing here keeps session state, so a pooled connection needs no DISCARD ALL round trip on return,
+            // and the statements every work order repeats (its row and history, reminders) are parsed and
+            // planned once per connection instead of once per write.
+            raw.NoResetOnClose = true;
+            raw.MaxAutoPrepare = 64;
             connectionString = raw.ConnectionString;
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             builder.Services.AddSingleton(settings);
