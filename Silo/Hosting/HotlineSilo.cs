@@ -51,6 +51,7 @@ public static class HotlineSilo
             raw.MaxAutoPrepare = 64;
             connectionString = raw.ConnectionString;
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            builder.Services.AddSingleton<ITicketDeadlines>(sp => new TicketDeadlineIndex(sp.GetRequiredService<NpgsqlDataSource>()));
             builder.Services.AddSingleton(settings);
             builder.Services.AddHostedService<LostCallSweep>();
         }
@@ -64,6 +65,8 @@ public static class HotlineSilo
             });
             silo.AddMemoryStreams(EventTopics.StreamProvider);
             silo.AddDashboard(o => o.HideTrace = true);
+            // Work orders' deadlines fire from one sweep with one reminder; every silo makes sure it is registered.
+            silo.AddStartupTask((sp, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<IDeadlineSweepGrain>(0).StartAsync());
 
             if (settings.Storage == StorageMode.AdoNet)
             {
@@ -99,6 +102,7 @@ public static class HotlineSilo
                 silo.AddMemoryGrainStorage(CallRecordStorage.Name);
                 silo.AddMemoryGrainStorage(TicketRecordStorage.Name);
                 silo.UseInMemoryReminderService();
+                silo.Services.AddSingleton<ITicketDeadlines, InMemoryTicketDeadlines>();
             }
         });
         return settings;

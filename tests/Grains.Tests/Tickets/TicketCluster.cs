@@ -12,13 +12,17 @@ namespace Hotline.Tests.Tickets;
 /// <summary>
 /// The hotline cluster plus what work orders need: the "tickets" storage, the default time limits, the 2026
 /// calendar, two departments and a small catalogue. Reminders keep real time: a test moves the grains' clock
-/// and delivers the reminder tick itself, as the reminder service would.
+/// and delivers the reminder tick itself, as the reminder service would. The orders' next deadlines go into one
+/// table for both silos, as they go into the read model's next_due_at in production.
 /// </summary>
 public sealed class TicketCluster : HotlineCluster
 {
+    public InMemoryTicketDeadlines Deadlines { get; } = new();
+
     protected override void ConfigureSilo(ISiloBuilder silo)
     {
         silo.Services.AddGrainStorage("tickets", (sp, name) => new SharedGrainStorage(name, Store, sp.GetRequiredService<Serializer>()));
+        silo.Services.AddSingleton<ITicketDeadlines>(Deadlines);
         silo.Services.Configure<TicketOptions>(_ => { });
         silo.Services.Configure<TimeLimitPolicy>(_ => { });
     }
