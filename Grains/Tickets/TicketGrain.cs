@@ -28,6 +28,7 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     private readonly TicketOptions _options;
     private readonly TimeLimitPolicy _limits;
     private readonly ITicketDeadlines _deadlines;
+    private readonly TicketReferenceData _reference;
     private readonly ILogger<TicketGrain> _logger;
     private EventPublisher _events = null!;
 
@@ -37,6 +38,7 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         IOptions<TicketOptions> options,
         IOptions<TimeLimitPolicy> limits,
         ITicketDeadlines deadlines,
+        TicketReferenceData reference,
         ILogger<TicketGrain> logger)
     {
         _state = state;
@@ -44,6 +46,7 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         _options = options.Value;
         _limits = limits.Value;
         _deadlines = deadlines;
+        _reference = reference;
         _logger = logger;
     }
 
@@ -74,8 +77,9 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         if (string.IsNullOrWhiteSpace(intake.Summary) || string.IsNullOrWhiteSpace(intake.Content))
             throw new DomainException("validation.failed", "A work order needs a summary and a content.", status: 400);
 
-        var catalogue = GrainFactory.GetGrain<ICatalogueGrain>(ICatalogueGrain.Centre);
-        if ((await catalogue.GetAsync()).Categories.All(c => c.Id != intake.Category))
+        var reference = await _reference.GetAsync();
+        if (!reference.HasCategory(intake.Category)) reference = await _reference.GetAsync(reread: true);
+        if (!reference.HasCategory(intake.Category))
             throw new DomainException("validation.failed", $"Unknown category '{intake.Category}'.", status: 400);
 
         var now = _time.GetUtcNow();
@@ -84,7 +88,7 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         S.CreatedAt = now;
         S.CreatedBy = by.JobNo;
         S.ClockStartedAt = now;
-        S.SuggestedDepartment = await catalogue.SuggestAsync(intake.Category, intake.District);
+        S.SuggestedDepartment = reference.Suggest(intake.Category, intake.District);
         Record("registered", by, $"{Names.Of(intake.Kind)} via {Names.Of(intake.Channel)}");
         if (intake.ResolvedAnswer is { } answer)
         {
@@ -359,8 +363,7 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
 
     private async Task<TicketDeadlines> ComputeDeadlinesAsync(DateTimeOffset? signFrom)
     {
-        var years = await GrainFactory.GetGrain<IWorkCalendarGrain>(IWorkCalendarGrain.Centre).GetAllAsync();
-        var calendar = new WorkCalendar(years, WorkingHours.Default, TimeZoneInfo.FindSystemTimeZoneById(_options.TimeZone));
+        var calendar = (await _reference.GetAsync()).Calendar;
         var intake = S.Intake!;
         var computed = _limits.Compute(intake.Kind, intake.Category, S.ClockStartedAt ?? S.CreatedAt, S.ExtensionDays, calendar);
         return computed with

@@ -36,6 +36,7 @@ public static class HotlineSilo
         configuration.GetValidated<TimeLimitPolicy>(TimeLimitPolicy.Section);
         builder.Services.AddOptions<TimeLimitPolicy>().Bind(configuration.GetSection(TimeLimitPolicy.Section), o => o.ErrorOnUnknownConfiguration = true);
         builder.Services.AddSingleton<ICallMediaRegistry, CallMediaRegistry>();
+        builder.Services.AddSingleton<TicketReferenceData>();
 
         string? connectionString = null;
         if (settings.Storage == StorageMode.AdoNet)

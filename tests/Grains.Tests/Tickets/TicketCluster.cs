@@ -23,6 +23,7 @@ public sealed class TicketCluster : HotlineCluster
     {
         silo.Services.AddGrainStorage("tickets", (sp, name) => new SharedGrainStorage(name, Store, sp.GetRequiredService<Serializer>()));
         silo.Services.AddSingleton<ITicketDeadlines>(Deadlines);
+        silo.Services.AddSingleton<TicketReferenceData>();
         silo.Services.Configure<TicketOptions>(_ => { });
         silo.Services.Configure<TimeLimitPolicy>(_ => { });
     }

@@ -86,6 +86,24 @@ public sealed class TicketGrainTests(TicketCluster cluster) : IClassFixture<Tick
     }
 
     [Fact]
+    public async Task A_category_just_added_to_the_catalogue_is_accepted_at_once_and_an_unknown_one_refused()
+    {
+        await RegisterAsync(); // both silos now hold a copy of the catalogue without the new category
+        await RegisterAsync();
+        var catalogue = cluster.Client.GetGrain<ICatalogueGrain>(ICatalogueGrain.Centre);
+        var current = await catalogue.GetAsync();
+        await catalogue.SaveAsync([.. current.Categories, new Category("heating", "供暖", "livelihood", "Heating")],
+            [.. current.Rules, new DispatchRule("heating", null, "housing")]);
+
+        var heating = await RegisterAsync(Complaint() with { Category = "heating" });
+        var refused = await Assert.ThrowsAsync<DomainException>(() => RegisterAsync(Complaint() with { Category = "no-such-category" }));
+
+        Assert.Equal("housing", heating.SuggestedDepartment);
+        Assert.Equal("validation.failed", refused.Code);
+        await catalogue.SaveAsync(current.Categories, current.Rules);
+    }
+
+    [Fact]
     public async Task A_forbidden_transition_is_refused_naming_the_current_state()
     {
         var number = (await RegisterAsync()).Number;
