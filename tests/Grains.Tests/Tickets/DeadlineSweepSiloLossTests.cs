@@ -31,8 +31,12 @@ public sealed class DeadlineSweepSiloLossTests : IAsyncLifetime
         {
             var registered = await intake.RegisterAsync(new TicketIntake
             {
-                Channel = TicketChannel.Phone, Kind = TicketKind.Complaint, Category = "housing-fund",
-                Caller = new Caller("张先生", "13800138000"), Summary = "公积金提取被拒", Content = "申请提取住房公积金三次被拒。",
+                Channel = TicketChannel.Phone,
+                Kind = TicketKind.Complaint,
+                Category = "housing-fund",
+                Caller = new Caller("张先生", "13800138000"),
+                Summary = "公积金提取被拒",
+                Content = "申请提取住房公积金三次被拒。",
             }, Agent);
             var order = _cluster.Client.GetGrain<ITicketGrain>(registered.Number);
             await order.DispatchAsync("housing", [], null, Dispatcher);

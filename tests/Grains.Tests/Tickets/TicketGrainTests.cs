@@ -277,7 +277,10 @@ public sealed class TicketGrainTests(TicketCluster cluster) : IClassFixture<Tick
         cluster.Deadlines.Stored(ticket.GetPrimaryKeyString(), null); // stored before next_due_at existed
         await ReminderTable().UpsertRow(new ReminderEntry
         {
-            GrainId = ticket.GetGrainId(), ReminderName = "deadline", StartAt = DateTime.UtcNow.AddDays(1), Period = TimeSpan.FromMinutes(10),
+            GrainId = ticket.GetGrainId(),
+            ReminderName = "deadline",
+            StartAt = DateTime.UtcNow.AddDays(1),
+            Period = TimeSpan.FromMinutes(10),
         });
 
         await TickAsync(ticket);
