@@ -40,6 +40,25 @@ public interface ITicketGrain : IGrainWithStringKey
     [Alias("Merge")] Task<TicketSnapshot> MergeAsync(string into, Actor by);
     /// <summary>The surviving order records a duplicate merged into it.</summary>
     [Alias("Absorb")] Task<TicketSnapshot> AbsorbAsync(string mergedNumber, Actor by);
+    /// <summary>
+    /// Handles the deadline events due by now (automatic urge, 定时催办, sign limit, overdue and 督办), each once
+    /// however often it is asked; <see cref="IDeadlineSweepGrain"/> asks when the order's next one is due.
+    /// </summary>
+    [Alias("CheckDeadlines")] Task CheckDeadlinesAsync();
+}
+
+/// <summary>
+/// The cluster's one deadline sweep (key 0): a durable Orleans reminder wakes it every minute, it reads from the
+/// read model the orders whose next deadline event is due and asks each to handle it
+/// (<see cref="ITicketGrain.CheckDeadlinesAsync"/>). Orders keep no reminder of their own.
+/// </summary>
+[Alias("hotline.IDeadlineSweepGrain")]
+public interface IDeadlineSweepGrain : IGrainWithIntegerKey
+{
+    /// <summary>Registers the sweep's reminder if it is missing (every silo asks at start-up).</summary>
+    [Alias("Start")] Task StartAsync();
+    /// <summary>Sweeps now, as a reminder tick would; returns how many orders were asked.</summary>
+    [Alias("Sweep")] Task<int> SweepAsync();
 }
 
 /// <summary>

@@ -41,18 +41,8 @@ public sealed class CatalogueGrain([PersistentState("catalogue", "hotline")] IPe
         return View();
     }
 
-    public Task<string?> SuggestAsync(string categoryId, string? district)
-    {
-        var byId = state.State.Categories.ToDictionary(c => c.Id, StringComparer.Ordinal);
-        for (var id = categoryId; id is not null; id = byId.GetValueOrDefault(id)?.ParentId)
-        {
-            var rule = state.State.Rules.FirstOrDefault(r => r.CategoryId == id && district is not null && r.District == district)
-                ?? state.State.Rules.FirstOrDefault(r => r.CategoryId == id && r.District is null);
-            if (rule is not null) return Task.FromResult<string?>(rule.DepartmentId);
-            if (!byId.ContainsKey(id)) break;
-        }
-        return Task.FromResult<string?>(null);
-    }
+    public Task<string?> SuggestAsync(string categoryId, string? district) => Task.FromResult(
+        DispatchCatalogue.Suggest(state.State.Categories.ToDictionary(c => c.Id, StringComparer.Ordinal), state.State.Rules, categoryId, district));
 
     private Catalogue View() => new(state.State.Categories.ToList(), state.State.Rules.ToList(), state.State.Version);
 

@@ -12,21 +12,23 @@ namespace Hotline.Tickets;
 /// <summary>
 /// One work order, the single writer of its record. The life-cycle rules live in <see cref="TicketLifecycle"/>
 /// and the time limits in <see cref="TimeLimitPolicy"/> on the <see cref="WorkCalendar"/>; this class applies
-/// them, keeps the history, and keeps one durable reminder set to the next deadline event (automatic
-/// urge, scheduled urge, sign and reply limits), handling each event once however often the reminder ticks.
+/// them, keeps the history, and stores with every write when its next deadline event is due (automatic
+/// urge, scheduled urge, sign and reply limits), which <see cref="DeadlineSweepGrain"/> reads to ask it to
+/// handle that event; each event is handled once however often it is asked.
 /// </summary>
 [GrainType("ticket")]
 public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
 {
-    private const string DeadlineReminder = "deadline";
+    /// <summary>The per-order reminder of earlier versions; an order still holding one drops it at its next tick.</summary>
+    private const string LegacyDeadlineReminder = "deadline";
     private const string SystemJobNo = "system";
-    /// <summary>A reminder repeats this often until the grain moves it, in case a tick is missed.</summary>
-    private static readonly TimeSpan ReminderRepeat = TimeSpan.FromMinutes(10);
 
     private readonly IPersistentState<TicketRecord> _state;
     private readonly TimeProvider _time;
     private readonly TicketOptions _options;
     private readonly TimeLimitPolicy _limits;
+    private readonly ITicketDeadlines _deadlines;
+    private readonly TicketReferenceData _reference;
     private readonly ILogger<TicketGrain> _logger;
     private EventPublisher _events = null!;
 
@@ -35,12 +37,16 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<TicketOptions> options,
         IOptions<TimeLimitPolicy> limits,
+        ITicketDeadlines deadlines,
+        TicketReferenceData reference,
         ILogger<TicketGrain> logger)
     {
         _state = state;
         _time = time;
         _options = options.Value;
         _limits = limits.Value;
+        _deadlines = deadlines;
+        _reference = reference;
         _logger = logger;
     }
 
@@ -71,8 +77,9 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         if (string.IsNullOrWhiteSpace(intake.Summary) || string.IsNullOrWhiteSpace(intake.Content))
             throw new DomainException("validation.failed", "A work order needs a summary and a content.", status: 400);
 
-        var catalogue = GrainFactory.GetGrain<ICatalogueGrain>(ICatalogueGrain.Centre);
-        if ((await catalogue.GetAsync()).Categories.All(c => c.Id != intake.Category))
+        var reference = await _reference.GetAsync();
+        if (!reference.HasCategory(intake.Category)) reference = await _reference.GetAsync(reread: true);
+        if (!reference.HasCategory(intake.Category))
             throw new DomainException("validation.failed", $"Unknown category '{intake.Category}'.", status: 400);
 
         var now = _time.GetUtcNow();
@@ -81,7 +88,7 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         S.CreatedAt = now;
         S.CreatedBy = by.JobNo;
         S.ClockStartedAt = now;
-        S.SuggestedDepartment = await catalogue.SuggestAsync(intake.Category, intake.District);
+        S.SuggestedDepartment = reference.Suggest(intake.Category, intake.District);
         Record("registered", by, $"{Names.Of(intake.Kind)} via {Names.Of(intake.Channel)}");
         if (intake.ResolvedAnswer is { } answer)
         {
@@ -303,7 +310,18 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
 
     // ---- deadlines ----------------------------------------------------------------------------------
 
+    /// <summary>A tick of the per-order reminder of earlier versions: handles what is due, then drops the reminder.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await CheckDeadlinesAsync();
+        if (reminderName == LegacyDeadlineReminder && await this.GetReminder(LegacyDeadlineReminder) is { } legacy)
+        {
+            if (S.Created) await SaveNextDueAsync(); // stored before 0006, the record has no next_due_at yet
+            await this.UnregisterReminder(legacy);
+        }
+    }
+
+    public async Task CheckDeadlinesAsync()
     {
         if (!S.Created) return;
         var now = _time.GetUtcNow();
@@ -340,13 +358,12 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
             }
         }
         if (changed) await SaveAsync(S.Overdue ? "ticket.overdue" : "ticket.urged");
-        else await ScheduleNextAsync();
+        else if (S.NextDueAt != NextDue()) await SaveNextDueAsync();
     }
 
     private async Task<TicketDeadlines> ComputeDeadlinesAsync(DateTimeOffset? signFrom)
     {
-        var years = await GrainFactory.GetGrain<IWorkCalendarGrain>(IWorkCalendarGrain.Centre).GetAllAsync();
-        var calendar = new WorkCalendar(years, WorkingHours.Default, TimeZoneInfo.FindSystemTimeZoneById(_options.TimeZone));
+        var calendar = (await _reference.GetAsync()).Calendar;
         var intake = S.Intake!;
         var computed = _limits.Compute(intake.Kind, intake.Category, S.ClockStartedAt ?? S.CreatedAt, S.ExtensionDays, calendar);
         return computed with
@@ -356,18 +373,8 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
         };
     }
 
-    /// <summary>Points the one reminder at the next deadline event still to handle, or removes it.</summary>
-    private async Task ScheduleNextAsync()
-    {
-        var next = IsOpen(S.Status) ? NextEvent() : null;
-        if (next is null)
-        {
-            if (await this.GetReminder(DeadlineReminder) is { } existing) await this.UnregisterReminder(existing);
-            return;
-        }
-        var due = next.Value - _time.GetUtcNow();
-        await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderRepeat);
-    }
+    /// <summary>The next deadline event still to handle; null for a finished order or one with none left.</summary>
+    private DateTimeOffset? NextDue() => IsOpen(S.Status) ? NextEvent() : null;
 
     private DateTimeOffset? NextEvent()
     {
@@ -453,6 +460,21 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     private async Task SaveAsync(string eventType)
     {
         S.Version++;
+        await WriteAsync();
+        var snapshot = Snapshot();
+        _events.Publish(eventType, Number, snapshot.UpdatedAt, snapshot);
+    }
+
+    /// <summary>
+    /// Stores a corrected next deadline only (nothing visible changed, so no version and no event): an order
+    /// asked early, or one migrated from a per-order reminder, so the sweep finds it at the right time.
+    /// </summary>
+    private Task SaveNextDueAsync() => WriteAsync();
+
+    /// <summary>Writes the record, with the next deadline event the sweep will read, in one storage write.</summary>
+    private async Task WriteAsync()
+    {
+        S.NextDueAt = NextDue();
         try
         {
             await _state.WriteStateAsync();
@@ -463,9 +485,7 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
             DeactivateOnIdle();
             throw;
         }
-        var snapshot = Snapshot();
-        _events.Publish(eventType, Number, snapshot.UpdatedAt, snapshot);
-        await ScheduleNextAsync();
+        _deadlines.Stored(Number, S.NextDueAt);
     }
 
     private TicketSnapshot Snapshot()

@@ -39,4 +39,10 @@ public sealed class TicketRecord
     [Id(25)] public int ExtensionDays { get; set; }
     /// <summary>Deadline events already handled, so a repeated reminder tick does nothing twice (e.g. "auto-urge@2026-11-30T...").</summary>
     [Id(26)] public HashSet<string> HandledEvents { get; set; } = [];
+    /// <summary>
+    /// The next deadline event still to handle (the earliest of those not in <see cref="HandledEvents"/>), null
+    /// when none is left or the order is finished. Stored as the read model's indexed <c>next_due_at</c>, where
+    /// <see cref="DeadlineSweepGrain"/> looks for due orders.
+    /// </summary>
+    [Id(27)] public DateTimeOffset? NextDueAt { get; set; }
 }

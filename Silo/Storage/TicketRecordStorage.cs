@@ -26,7 +26,7 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
         "status", "kind", "channel", "category", "caller_name", "caller_phone", "caller_phone_last4", "summary", "content",
         "address", "district", "call_id", "lead_department", "co_departments", "suggested_department", "created_at",
         "created_by", "updated_at", "sign_due", "reply_due", "finish_due", "overdue", "supervised", "urge_count", "reply",
-        "replied_at", "satisfaction", "return_count", "reopen_count", "merged_into", "closed_at",
+        "replied_at", "satisfaction", "return_count", "reopen_count", "merged_into", "closed_at", "next_due_at",
     ];
 
     // Bigram documents made by ChineseSearch; the weights make summary matches rank above content matches.
@@ -194,6 +194,7 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
         p.Add(new NpgsqlParameter("reopen_count", NpgsqlDbType.Integer) { Value = r.ReopenCount });
         Text(p, "merged_into", r.MergedInto);
         Time(p, "closed_at", r.ClosedAt);
+        Time(p, "next_due_at", r.NextDueAt);
     }
 
     private static void AddHistory(NpgsqlParameterCollection p, List<TicketHistoryEntry> history)

@@ -21,6 +21,7 @@ using Hotline.Tickets;
 using CallRecordStorage = silo::Hotline.Silo.Storage.CallRecordStorage;
 using SchemaMigrator = silo::Hotline.Silo.Schema.SchemaMigrator;
 using TicketRecordStorage = silo::Hotline.Silo.Storage.TicketRecordStorage;
+using TicketDeadlineIndex = silo::Hotline.Silo.Storage.TicketDeadlineIndex;
 
 namespace Hotline.Tests;
 
@@ -70,6 +71,8 @@ public sealed class ApiFixture : IAsyncLifetime
             silo.Services.AddGrainStorage(TicketRecordStorage.Name, (_, _) => new TicketRecordStorage(readModel));
             silo.Services.AddOptions<TicketOptions>();
             silo.Services.AddOptions<TimeLimitPolicy>();
+            silo.Services.AddSingleton<ITicketDeadlines>(new TicketDeadlineIndex(readModel));
+            silo.Services.AddSingleton<TicketReferenceData>();
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<ICallMediaRegistry, CallMediaRegistry>();
             silo.Services.AddOptions<HotlineGrainOptions>().Configure(o => o.SimulatedTrunkEnabled = true);

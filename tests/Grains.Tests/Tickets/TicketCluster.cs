@@ -4,6 +4,7 @@ using Hotline.Tests.Calendar;
 using Hotline.Tests.Cluster;
 using Hotline.Tickets;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 
@@ -12,13 +13,18 @@ namespace Hotline.Tests.Tickets;
 /// <summary>
 /// The hotline cluster plus what work orders need: the "tickets" storage, the default time limits, the 2026
 /// calendar, two departments and a small catalogue. Reminders keep real time: a test moves the grains' clock
-/// and delivers the reminder tick itself, as the reminder service would.
+/// and delivers the reminder tick itself, as the reminder service would. The orders' next deadlines go into one
+/// table for both silos, as they go into the read model's next_due_at in production.
 /// </summary>
-public sealed class TicketCluster : HotlineCluster
+public class TicketCluster : HotlineCluster
 {
+    public InMemoryTicketDeadlines Deadlines { get; } = new();
+
     protected override void ConfigureSilo(ISiloBuilder silo)
     {
         silo.Services.AddGrainStorage("tickets", (sp, name) => new SharedGrainStorage(name, Store, sp.GetRequiredService<Serializer>()));
+        silo.Services.AddSingleton<ITicketDeadlines>(Deadlines);
+        silo.Services.AddSingleton<TicketReferenceData>();
         silo.Services.Configure<TicketOptions>(_ => { });
         silo.Services.Configure<TimeLimitPolicy>(_ => { });
     }
@@ -32,5 +38,20 @@ public sealed class TicketCluster : HotlineCluster
             [new Category("livelihood", "民生", null, "Livelihood"), new Category("housing-fund", "公积金", "livelihood", "Housing fund"),
              new Category("social-insurance", "社保", "livelihood", "Social insurance")],
             [new DispatchRule("housing-fund", null, "housing"), new DispatchRule("social-insurance", null, "hrss")]);
+    }
+}
+
+/// <summary>The ticket cluster with membership that declares a killed silo dead within a second or two.</summary>
+public sealed class FastFailoverTicketCluster : TicketCluster
+{
+    protected override void ConfigureSilo(ISiloBuilder silo)
+    {
+        base.ConfigureSilo(silo);
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+            o.NumMissedProbesLimit = 1;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+        });
     }
 }

@@ -68,7 +68,7 @@ public sealed class TicketRecordStorageTests : IAsyncLifetime
             SELECT status, kind, channel, category, caller_name, caller_phone, caller_phone_last4, summary, address, district,
                    call_id, lead_department, co_departments, suggested_department, created_at, created_by, sign_due, reply_due,
                    finish_due, overdue, supervised, urge_count, reply, satisfaction, return_count, reopen_count, merged_into,
-                   closed_at, etag, payload->>'status'
+                   closed_at, etag, payload->>'status', next_due_at
             FROM tickets WHERE number = $1
             """, connection);
         command.Parameters.AddWithValue(number);
@@ -105,6 +105,30 @@ public sealed class TicketRecordStorageTests : IAsyncLifetime
         Assert.Equal(T0.AddDays(6), row.GetFieldValue<DateTimeOffset>(27));
         Assert.Equal(1, row.GetInt32(28));
         Assert.Equal("5", row.GetString(29)); // the payload keeps enums as numbers, like the call records
+        Assert.Equal(T0.AddDays(7), row.GetFieldValue<DateTimeOffset>(30));
+    }
+
+    [Fact]
+    public async Task The_deadline_sweep_reads_the_orders_whose_next_event_is_due_earliest_first_page_by_page()
+    {
+        var storage = _db.Storage();
+        foreach (var (sequence, due) in new (int, DateTimeOffset?)[] { (11, T0.AddDays(2)), (12, T0.AddDays(1)), (13, T0.AddDays(5)), (14, null), (15, T0.AddDays(1)) })
+        {
+            var record = Registered();
+            record.NextDueAt = due;
+            await storage.WriteStateAsync("ticket", TicketDatabase.Grain(Number(sequence)), new GrainState<TicketRecord>(record));
+        }
+        var index = new TicketDeadlineIndex(_db.DataSource);
+        var now = T0.AddDays(3);
+
+        var first = await index.DueAsync(now, after: null, max: 2, CancellationToken.None);
+        var second = await index.DueAsync(now, first[^1], max: 2, CancellationToken.None);
+        var third = await index.DueAsync(now, second[^1], max: 2, CancellationToken.None);
+
+        Assert.Equal([Number(12), Number(15)], first.Select(d => d.Number));
+        Assert.Equal(T0.AddDays(1), first[0].Due);
+        Assert.Equal([Number(11)], second.Select(d => d.Number));
+        Assert.Empty(third);
     }
 
     [Fact]
@@ -119,7 +143,7 @@ public sealed class TicketRecordStorageTests : IAsyncLifetime
             """
             SELECT count(*) FROM tickets WHERE number = $1 AND caller_name IS NULL AND caller_phone = '110'
                 AND caller_phone_last4 IS NULL AND address IS NULL AND lead_department IS NULL AND co_departments = '{}'
-                AND sign_due IS NULL AND satisfaction IS NULL AND closed_at IS NULL AND NOT overdue
+                AND sign_due IS NULL AND satisfaction IS NULL AND closed_at IS NULL AND NOT overdue AND next_due_at IS NULL
             """, number));
     }
 

@@ -93,5 +93,6 @@ internal static class TicketSamples
         ClockStartedAt = T0.AddHours(1),
         ExtensionDays = 2,
         HandledEvents = ["auto-urge@2026-03-06T09:15:30.2500000+08:00", "overdue@2026-03-07T09:15:30.2500000+08:00"],
+        NextDueAt = T0.AddDays(7),
     };
 }
