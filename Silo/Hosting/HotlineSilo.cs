@@ -37,6 +37,7 @@ public static class HotlineSilo
         builder.Services.AddOptions<TimeLimitPolicy>().Bind(configuration.GetSection(TimeLimitPolicy.Section), o => o.ErrorOnUnknownConfiguration = true);
         builder.Services.AddSingleton<ICallMediaRegistry, CallMediaRegistry>();
         builder.Services.AddSingleton<TicketReferenceData>();
+        builder.Services.AddSingleton(settings);
 
         string? connectionString = null;
         if (settings.Storage == StorageMode.AdoNet)
@@ -53,7 +54,6 @@ public static class HotlineSilo
             connectionString = raw.ConnectionString;
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             builder.Services.AddSingleton<ITicketDeadlines>(sp => new TicketDeadlineIndex(sp.GetRequiredService<NpgsqlDataSource>()));
-            builder.Services.AddSingleton(settings);
             builder.Services.AddHostedService<LostCallSweep>();
         }
 

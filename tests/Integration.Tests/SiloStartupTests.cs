@@ -28,6 +28,20 @@ public sealed class SiloStartupTests
     }
 
     [Fact]
+    public async Task The_in_memory_mode_starts_without_a_database_runs_its_edge_and_says_it_is_not_durable()
+    {
+        await using var silo = HotlineProcess.StartSilo("unused", HotlineProcess.FreePort(), HotlineProcess.FreePort(), HotlineProcess.FreePort(),
+            "--Hotline:Silo:Storage=Memory");
+        await silo.WaitReadyAsync();
+
+        Assert.Contains("IN-MEMORY MODE", silo.Output);
+        Assert.Contains("Telephony edge listening for SIP", silo.Output);
+        using var http = new HttpClient();
+        var ready = await http.GetStringAsync($"{silo.Url}/health/ready");
+        Assert.Contains("not used (in-memory mode)", ready);
+    }
+
+    [Fact]
     public async Task The_dashboard_asks_for_sign_in_outside_development()
     {
         await using var db = await TestDatabase.CreateAsync("dash");
