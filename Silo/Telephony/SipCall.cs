@@ -452,7 +452,7 @@ public sealed class SipCall : ICallMedia
             _over = true;
         }
         _ivr.Cancel();
-        var duration = _caller.Media.StopCallRecording() ?? TimeSpan.Zero;
+        var duration = await _caller.Media.StopCallRecordingAsync() ?? TimeSpan.Zero;
         try
         {
             await _edge.Recordings.SaveAsync(new RecordingRow($"{CallId}-call", CallId, null, "call", recording, 2, duration), CancellationToken.None);

@@ -286,7 +286,7 @@ public sealed partial class MediaStream : IAsyncDisposable
     }
 
     /// <summary>Records the whole call to a two-channel WAV: channel 1 what the peer says, channel 2 what is sent
-    /// to the peer (prompts, the agent, the conference). Runs until <see cref="StopCallRecording"/> or disposal.</summary>
+    /// to the peer (prompts, the agent, the conference). Runs until <see cref="StopCallRecordingAsync"/> or disposal.</summary>
     public void StartCallRecording(string wavPath)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -303,7 +303,9 @@ public sealed partial class MediaStream : IAsyncDisposable
     }
 
     /// <summary>Finishes the call recording's file (header sizes written). Returns its duration, or null if none ran.</summary>
-    public TimeSpan? StopCallRecording()
+    /// <remarks>Asynchronous: hundreds of calls ending at once must not each hold a pool thread while their files close
+    /// (a synchronous wait here starved the thread pool for 29 s at 50 calls a second).</remarks>
+    public async Task<TimeSpan?> StopCallRecordingAsync()
     {
         CallRecording? recording;
         lock (_gate)
@@ -316,8 +318,7 @@ public sealed partial class MediaStream : IAsyncDisposable
             _callRecording = null;
             RemoveTap(recording.Tap);
         }
-        // The file is closed by a pool thread; the contract is synchronous, and the wait is one small write.
-        return recording.Sink.CompleteAsync().GetAwaiter().GetResult();
+        return await recording.Sink.CompleteAsync().ConfigureAwait(false);
     }
 
     /// <summary>Packets this stream has sent (voice and events).</summary>
@@ -362,7 +363,7 @@ public sealed partial class MediaStream : IAsyncDisposable
         }
         if (_callRecording is not null)
         {
-            await Task.Run(StopCallRecording).ConfigureAwait(false);
+            await StopCallRecordingAsync().ConfigureAwait(false);
         }
         // _closing is left undisposed: a late PlayAsync or RecordAsync may still read its token (it holds no timer).
     }

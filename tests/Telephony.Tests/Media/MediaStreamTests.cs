@@ -302,10 +302,10 @@ public sealed class MediaStreamTests : IAsyncLifetime
         await Eventually(() => a.ReceivedPeakLevel > 3500, "the peer's voice");
         await a.PlayAsync([AudioClip.Tone(600, TimeSpan.FromMilliseconds(200), 12000)], false, CancellationToken.None).WaitAsync(Wait);
 
-        var duration = a.StopCallRecording();
+        var duration = await a.StopCallRecordingAsync();
 
         Assert.NotNull(duration);
-        Assert.Null(a.StopCallRecording());
+        Assert.Null(await a.StopCallRecordingAsync());
         var (format, samples) = WavReader.Read(File.ReadAllBytes(path));
         Assert.Equal(2, format.Channels);
         Assert.Equal(duration, TimeSpan.FromSeconds(samples.Length / 2 / 8000.0));
