@@ -249,6 +249,8 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
         Figure(Options.KillSiloAt is not null ? "calls_on_surviving_silos" : "calls_in_flight_ended_normally_or_not", onSurvivors.Count);
         Figure("calls_on_surviving_silos_ended_normally", ok);
         Figure("calls_on_surviving_silos_dropped", dropped);
+        // Of those, the ones whose conversation was over and only the record's final step (wrap-up done) was missing.
+        Figure("calls_on_surviving_silos_left_in_wrapup", onSurvivors.Count(id => finals.GetValueOrDefault(id) is { State: CallState.Wrapup }));
         Figure("calls_waiting_in_queue_at_fault", waiting.Count);
         Figure("calls_waiting_answered", waiting.Count(id => finals.GetValueOrDefault(id) is { State: CallState.Ended, AnsweredAt: not null }));
         Figure("calls_waiting_abandoned_by_caller", waiting.Count(id => finals.GetValueOrDefault(id) is { State: CallState.Abandoned }));
@@ -263,6 +265,7 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
         Figure("calls_started_during_outage_failed", outage.Count(id => finals[id] is { State: CallState.Failed }));
         var hanging = outage.Where(id => finals[id] is not { } f || f.State is not (CallState.Ended or CallState.Abandoned or CallState.Failed or CallState.Voicemail)).ToList();
         Figure("calls_started_during_outage_left_hanging", hanging.Count);
+        Figure("calls_started_during_outage_left_in_wrapup", hanging.Count(id => finals[id] is { State: CallState.Wrapup }));
         if (hanging.Count > 0)
             report.Notes.Add($"{hanging.Count} calls that arrived during the outage were never ended (states: {string.Join(", ", hanging.GroupBy(id => finals[id]?.State.ToString() ?? "unreadable").Select(g => $"{g.Count()} {g.Key}"))}); e.g. {string.Join(", ", hanging.Take(3))}.");
 
