@@ -90,7 +90,8 @@ public sealed class SippEndToEndTests : IAsyncLifetime
     {
         var r = await Sipp.RunAsync(_edge.LocalEndPoint, SippScenarios.LostAck, "service", 1, 1, TimeSpan.FromSeconds(10));
         AssertAllSucceeded(r, 1);
-        Assert.Equal(2, _edge.GetStats().Retransmissions);
+        // At least one 2xx sent again (Timer G); how many before sipp's late ACK lands depends on the machine's load.
+        Assert.InRange(_edge.GetStats().Retransmissions, 1, 6);
     }
 
     [Fact]
