@@ -143,29 +143,39 @@ public static class SeatsApi
         string jobNo, TransferRequest? body, IClusterClient cluster)
     {
         var errors = new FieldErrors();
-        CheckJobNo(jobNo, errors);
-        var to = body?.To;
-        TransferTargetKind kind = default;
-        if (to is null) errors.Add("to", "Required.");
-        else
-        {
-            if (!ApiNames.TryParseTransferKind(to.Kind, out kind)) errors.Add("to.kind", "Must be seat, queue, department or number.");
-            if (string.IsNullOrWhiteSpace(to.Id)) errors.Add("to.id", "Required.");
-            else if (kind == TransferTargetKind.Seat && !InputRules.JobNo().IsMatch(to.Id)) errors.Add("to.id", "Not a job number.");
-            else if (kind == TransferTargetKind.Seat && to.Id == jobNo) errors.Add("to.id", "A call cannot be transferred to the same seat.");
-            else if (kind == TransferTargetKind.Number && !InputRules.Phone().IsMatch(to.Id)) errors.Add("to.id", "Not a phone number.");
-            else if (kind == TransferTargetKind.Queue)
-            {
-                var known = await cluster.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Centre).GetAllAsync();
-                if (!known.Contains(to.Id)) errors.Add("to.id", $"Unknown queue '{to.Id}'.");
-            }
-        }
+        var kind = await CheckTargetAsync(jobNo, body?.To, allowQueue: true, cluster, errors);
         var mode = body?.Mode ?? "blind";
         errors.Check(mode is "blind" or "attended", "mode", "Must be blind or attended.");
 
         if (errors.TryGetProblem(out var problem)) return problem;
-        var seat = await cluster.GetGrain<ISeatGrain>(jobNo).TransferAsync(new TransferTarget(kind, to!.Id!, mode == "attended"));
+        var seat = await cluster.GetGrain<ISeatGrain>(jobNo).TransferAsync(new TransferTarget(kind, body!.To!.Id!, mode == "attended"));
         return TypedResults.Ok(SeatResponse.FromGrain(seat));
+    }
+
+    /// <summary>Checks the seat and a transfer's or three-way call's target into <paramref name="errors"/>; its kind when valid.</summary>
+    private static async Task<TransferTargetKind> CheckTargetAsync(
+        string jobNo, TransferTargetRequest? to, bool allowQueue, IClusterClient cluster, FieldErrors errors)
+    {
+        CheckJobNo(jobNo, errors);
+        TransferTargetKind kind = default;
+        if (to is null)
+        {
+            errors.Add("to", "Required.");
+            return kind;
+        }
+        if (!ApiNames.TryParseTransferKind(to.Kind, out kind) || (!allowQueue && kind == TransferTargetKind.Queue))
+            errors.Add("to.kind", allowQueue ? "Must be seat, queue, department or number." : "Must be seat, department or number.");
+        else if (string.IsNullOrWhiteSpace(to.Id)) errors.Add("to.id", "Required.");
+        else if (kind == TransferTargetKind.Seat && !InputRules.JobNo().IsMatch(to.Id)) errors.Add("to.id", "Not a job number.");
+        else if (kind == TransferTargetKind.Seat && to.Id == jobNo) errors.Add("to.id", "The call is already at this seat.");
+        else if (kind == TransferTargetKind.Number && !InputRules.Phone().IsMatch(to.Id)) errors.Add("to.id", "Not a phone number.");
+        else if (kind == TransferTargetKind.Department && !InputRules.Slug().IsMatch(to.Id)) errors.Add("to.id", "Not a department id.");
+        else if (kind == TransferTargetKind.Queue)
+        {
+            var known = await cluster.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Centre).GetAllAsync();
+            if (!known.Contains(to.Id)) errors.Add("to.id", $"Unknown queue '{to.Id}'.");
+        }
+        return kind;
     }
 
     internal static Task<Results<Ok<SeatResponse>, ValidationProblem>> Help(string jobNo, HelpRequest? body, IClusterClient cluster)
@@ -180,22 +190,9 @@ public static class SeatsApi
         string jobNo, ConferenceRequest? body, IClusterClient cluster)
     {
         var errors = new FieldErrors();
-        CheckJobNo(jobNo, errors);
-        var to = body?.To;
-        TransferTargetKind kind = default;
-        if (to is null) errors.Add("to", "Required.");
-        else
-        {
-            if (!ApiNames.TryParseTransferKind(to.Kind, out kind) || kind == TransferTargetKind.Queue)
-                errors.Add("to.kind", "Must be seat, department or number.");
-            else if (string.IsNullOrWhiteSpace(to.Id)) errors.Add("to.id", "Required.");
-            else if (kind == TransferTargetKind.Seat && !InputRules.JobNo().IsMatch(to.Id)) errors.Add("to.id", "Not a job number.");
-            else if (kind == TransferTargetKind.Seat && to.Id == jobNo) errors.Add("to.id", "The agent is already in the call.");
-            else if (kind == TransferTargetKind.Number && !InputRules.Phone().IsMatch(to.Id)) errors.Add("to.id", "Not a phone number.");
-            else if (kind == TransferTargetKind.Department && !InputRules.Slug().IsMatch(to.Id)) errors.Add("to.id", "Not a department id.");
-        }
+        var kind = await CheckTargetAsync(jobNo, body?.To, allowQueue: false, cluster, errors);
         if (errors.TryGetProblem(out var problem)) return problem;
-        return await OnCall(jobNo, cluster, call => call.AddPartyAsync(jobNo, ParticipantRole.Conference, new TransferTarget(kind, to!.Id!, false)));
+        return await OnCall(jobNo, cluster, call => call.AddPartyAsync(jobNo, ParticipantRole.Conference, new TransferTarget(kind, body!.To!.Id!, false)));
     }
 
     /// <summary>Runs a command on the call the seat is on; 409 when the seat has none.</summary>
