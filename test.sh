@@ -58,6 +58,11 @@ read -r projects passed failed skipped < <(cat "$results"/*.trx 2>/dev/null | gr
     | awk '{n++; p+=$3; f+=$4; s+=$1-$2} END {print n+0, p+0, f+0, s+0}')
 echo
 echo "Test projects run: $projects (results in $results)"
+# The failed tests again, with the start of their message: a CI log is often cut to its tail.
+perl -0777 -ne 'while (/<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?outcome="Failed".*?<Message>(.*?)<\/Message>/gs) {
+    my ($name, $message) = ($1, $2); my @lines = split /\n/, $message;
+    print "FAILED $name\n", map({ "    $_\n" } @lines[0 .. ($#lines < 11 ? $#lines : 11)]);
+}' "$results"/*.trx 2>/dev/null || true
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; echo "dotnet test failed outside any test (exit $status)"; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [[ $status -eq 0 && $failed -eq 0 && $passed -gt 0 ]]

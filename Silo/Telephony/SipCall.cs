@@ -68,15 +68,18 @@ public sealed class SipCall : ICallMedia
 
         _edge.Registry.Register(CallId, this);
         StartRecording();
+        // The caller's hang-up reaches the IVR through its media closing, at once: waiting for the edge to report the
+        // hang-up would let the IVR take the closed stream's silence for "no input" and walk the caller into a queue.
+        using var ivr = CancellationTokenSource.CreateLinkedTokenSource(_ivr.Token, _caller.Media.Closed);
         try
         {
             _ivrRunning = true;
             var media = new IvrMediaAdapter(CallId, _caller.Media, _edge.Prompts, _edge.Recordings, _edge.Speech, TransferOutFromIvrAsync);
             await _edge.Ivr.RunAsync(CallId, _caller.FromUser,
                 () => _grain.BeginIvrAsync(new CallStart(CallChannel.Sip, _caller.FromUser, _caller.ToUser, null, null, 0)),
-                media, _ivr.Token);
+                media, ivr.Token);
         }
-        catch (OperationCanceledException) when (_ivr.IsCancellationRequested)
+        catch (OperationCanceledException) when (ivr.IsCancellationRequested)
         {
             // The caller hung up or an agent took the call: the IVR's part is over.
         }

@@ -164,15 +164,14 @@ public sealed partial class MediaStream : IAsyncDisposable
 
     /// <summary>Plays the clips in order. With <paramref name="bargeIn"/>, a digit stops playback and is
     /// returned (and stays buffered for the next <see cref="CollectDigitsAsync"/>); a digit already buffered
-    /// (type-ahead) skips the prompt. Null when played to the end, stopped, or the stream closed.</summary>
+    /// (type-ahead) skips the prompt. Null when played to the end or stopped. Throws
+    /// <see cref="OperationCanceledException"/> when cancelled or when the stream closes (the peer hung up): a
+    /// hang-up must never pass for a prompt heard to the end.</summary>
     public async Task<char?> PlayAsync(IReadOnlyList<AudioClip> clips, bool bargeIn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clips);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_disposed)
-        {
-            return null;
-        }
+        ThrowIfClosed();
         if (bargeIn && _digits.Reader.TryPeek(out char typedAhead))
         {
             return typedAhead;
@@ -185,11 +184,13 @@ public sealed partial class MediaStream : IAsyncDisposable
             if (!bargeIn)
             {
                 await player.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+                ThrowIfClosed();
                 return null;
             }
             var digitArrived = _digits.Reader.WaitToReadAsync(waiting.Token).AsTask();
             var first = await Task.WhenAny(player.Completion, digitArrived).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfClosed();
             if (first == digitArrived && digitArrived.IsCompletedSuccessfully && _digits.Reader.TryPeek(out char digit))
             {
                 return digit;
@@ -223,10 +224,12 @@ public sealed partial class MediaStream : IAsyncDisposable
     }
 
     /// <summary>Collects digits (buffered type-ahead first). Returns the digits without the terminator; "" on timeout.
-    /// An inter-digit timeout returns what was typed so far.</summary>
+    /// An inter-digit timeout returns what was typed so far. Throws <see cref="OperationCanceledException"/> when
+    /// cancelled or when the stream closes: a caller who hung up did not time out.</summary>
     public async Task<string> CollectDigitsAsync(DigitRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ThrowIfClosed();
         var digits = new StringBuilder();
         while (digits.Length < request.MaxDigits)
         {
@@ -254,7 +257,7 @@ public sealed partial class MediaStream : IAsyncDisposable
     /// Digits typed before the recording started do not end it.</summary>
     public async Task<RecordedAudio> RecordAsync(string wavPath, TimeSpan maxDuration, string terminators, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfClosed();
         long maxSamples = (long)(maxDuration.TotalSeconds * AudioClip.SampleRate);
         var recording = new MonoRecording(new RecordingSink(wavPath, 1), new SampleTap(), maxSamples, terminators);
         lock (_gate)
@@ -330,9 +333,16 @@ public sealed partial class MediaStream : IAsyncDisposable
     /// <summary>Peak absolute sample level received so far (0..32767): tests use it to see that audio flowed.</summary>
     public int ReceivedPeakLevel => Volatile.Read(ref _peak);
 
+    /// <summary>Cancelled as the stream closes (the peer hung up or the call ended), before anything can see the
+    /// stream closed: an IVR whose token is linked to it learns of a hang-up from its token, never from silence.</summary>
+    public CancellationToken Closed => _closing.Token;
+
     /// <summary>Stops sending, closes the socket, finishes any recording, frees the port.</summary>
     public async ValueTask DisposeAsync()
     {
+        // First: whoever waits on this stream (a prompt, a digit, an IVR token linked to Closed) must see the close
+        // before any call can see a disposed stream and take it for silence.
+        _closing.Cancel();
         lock (_gate)
         {
             if (_disposed)
@@ -343,7 +353,6 @@ public sealed partial class MediaStream : IAsyncDisposable
             _started = false;
         }
         _engine.Remove(this, LocalEndPoint.Port);
-        _closing.Cancel();
         if (_source is ClipSource clip)
         {
             clip.Stop();
@@ -563,9 +572,12 @@ public sealed partial class MediaStream : IAsyncDisposable
         }
         catch (ChannelClosedException)
         {
+            ThrowIfClosed();
             return null;
         }
     }
+
+    private void ThrowIfClosed() => _closing.Token.ThrowIfCancellationRequested();
 
     private static bool Contains(IReadOnlyList<int> list, int value)
     {

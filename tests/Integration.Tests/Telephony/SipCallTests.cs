@@ -25,7 +25,8 @@ public sealed class SipCallTests(TelephonyFixture hotline)
         }
         catch (Xunit.Sdk.XunitException e)
         {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- silo ---\n{hotline.SiloLogTail()}");
+            var state = await hotline.Db.ScalarAsync<string>("SELECT state || ' (' || coalesce(end_reason, '') || ')' FROM call_records WHERE call_id = $1", callId);
+            throw new Xunit.Sdk.XunitException($"{e.Message} Call {callId} is {state}.\n--- silo ---\n{hotline.SiloLogTail()}");
         }
         await Eventually.HoldsAsync(async () => await hotline.Db.ScalarAsync<string>(
             "SELECT path FROM recordings WHERE call_id = $1 AND kind = 'call'", callId) is not null, "the call's recording is listed");

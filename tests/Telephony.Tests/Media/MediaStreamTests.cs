@@ -231,6 +231,26 @@ public sealed class MediaStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hang_up_during_a_prompt_throws_and_after_it_nothing_passes_for_a_prompt_heard_or_no_input()
+    {
+        var (a, b) = Pair();
+        var bargeIn = a.PlayAsync([AudioClip.Tone(400, TimeSpan.FromSeconds(30))], true, CancellationToken.None);
+        var plain = b.PlayAsync([AudioClip.Tone(400, TimeSpan.FromSeconds(30))], false, CancellationToken.None);
+
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+
+        Assert.True(a.Closed.IsCancellationRequested);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bargeIn.WaitAsync(Wait));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => plain.WaitAsync(Wait));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => a.PlayAsync([AudioClip.Tone(400, TimeSpan.FromSeconds(1))], true, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            a.CollectDigitsAsync(new DigitRequest(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), ""), CancellationToken.None));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            a.RecordAsync(Path.Combine(_folder, "late.wav"), TimeSpan.FromSeconds(5), "#", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_looping_clip_keeps_playing_past_its_length()
     {
         var (a, b) = Pair();
@@ -452,6 +472,16 @@ public sealed class DigitCollectionTests : IAsyncLifetime
         var collect = _stream.CollectDigitsAsync(FourDigits, CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal("", await collect.WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task A_hang_up_while_digits_are_awaited_throws_rather_than_timing_out()
+    {
+        var collect = _stream.CollectDigitsAsync(FourDigits, CancellationToken.None);
+
+        await _stream.DisposeAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => collect.WaitAsync(Wait));
     }
 
     [Fact]
