@@ -38,6 +38,8 @@ public sealed class CallCentreSimulation
     private int _abandonedByCaller;
     private int _missedOffers;
     private int _offersBeforeStartReturned;
+    private int _wrapUpsSettled;
+    private int _readyHeard;
     private int _offersOfUnknownCalls;
     private int _neverEntered;
 
@@ -83,11 +85,17 @@ public sealed class CallCentreSimulation
     public int OffersOfUnknownCalls => Volatile.Read(ref _offersOfUnknownCalls);
     /// <summary>Calls whose start failed and that the hotline has no record of (known after <see cref="CollectAsync"/>).</summary>
     public int NeverEntered => Volatile.Read(ref _neverEntered);
+    /// <summary>Calls found in wrap-up after their agent had finished that ended while <see cref="CollectAsync"/> read them again.</summary>
+    public int WrapUpsSettled => Volatile.Read(ref _wrapUpsSettled);
+    /// <summary>How long after the collection began the last of those ended.</summary>
+    public TimeSpan WrapUpSettleMax { get; private set; }
     public TimeSpan Elapsed => _runStarted == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_runStarted);
 
-    /// <summary>Configures the queue, logs every agent in to it and makes them ready, then waits until the queue sees them.</summary>
+    /// <summary>Configures the queue, logs every agent in to it and makes them ready, then waits until the queue sees
+    /// them (and, in stream mode, until the driver has heard them on the stream).</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
+        var prepareStarted = Stopwatch.GetTimestamp();
         await Queue.ConfigureAsync(new QueueConfig
         {
             Name = $"Benchmark {QueueId}",
@@ -108,12 +116,26 @@ public sealed class CallCentreSimulation
         while (true)
         {
             var snapshot = await Queue.GetAsync();
-            if (snapshot.Seats.Ready >= _agents.Count) return;
+            if (snapshot.Seats.Ready >= _agents.Count) break;
             if (Stopwatch.GetTimestamp() > deadline)
                 throw new InvalidOperationException($"Queue {QueueId} sees {snapshot.Seats.Ready} of {_agents.Count} seats ready after 30 s.");
             await Task.Delay(200, cancellationToken);
         }
+        if (_options.Offers != OfferNotice.Stream) return;
+        // The agents hear of offers on the same stream that carries every seat's log-in and ready: with thousands of
+        // seats the first offers would queue behind that burst and measure it, not the hotline. Arrivals start once
+        // the driver has heard every seat's "ready" (or after two minutes, said in the report).
+        var heardBy = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 120;
+        while (Volatile.Read(ref _readyHeard) < _agents.Count && Stopwatch.GetTimestamp() < heardBy)
+            await Task.Delay(200, cancellationToken);
+        LogInEventsHeardAfter = Stopwatch.GetElapsedTime(prepareStarted);
     }
+
+    /// <summary>Stream mode: how long after the log-ins began the driver had heard every seat's "ready" (or gave up).</summary>
+    public TimeSpan? LogInEventsHeardAfter { get; private set; }
+
+    /// <summary>Seats whose "ready" reached the driver over the stream.</summary>
+    public int ReadyHeard => Volatile.Read(ref _readyHeard);
 
     /// <summary>Sends calls on the Poisson schedule until the duration is over or the run is cancelled; returns the arrival window.</summary>
     public async Task<TimeSpan> RunArrivalsAsync(CancellationToken cancellationToken)
@@ -154,16 +176,35 @@ public sealed class CallCentreSimulation
     /// <summary>
     /// Reads every call's record from its grain: the grain-side latency and how each call ended. Calls whose
     /// <c>StartAsync</c> failed are read too: a start that timed out on the client may still have entered.
+    /// A call still in wrap-up although its agent has finished is read again, once a second, for up to
+    /// <paramref name="settle"/>: when a fault lost the seat's "wrap-up done" message, the call ends on the next
+    /// heartbeat (the seat's or its own), and only a call still in wrap-up after that is left hanging.
     /// </summary>
-    public async Task<CallTally> CollectAsync()
+    public async Task<CallTally> CollectAsync(TimeSpan settle = default)
     {
         var tally = new CallTally();
+        var settleUntil = Stopwatch.GetTimestamp() + (long)(settle.TotalSeconds * Stopwatch.Frequency);
+        var collectStarted = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(_calls.Values.ToList(), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (call, _) =>
         {
             CallSnapshot? snapshot = null;
+            var grain = _client.GetGrain<ICallGrain>(call.Id);
             try
             {
-                snapshot = await _client.GetGrain<ICallGrain>(call.Id).GetAsync();
+                snapshot = await grain.GetAsync();
+                var waited = false;
+                while (snapshot is { State: CallState.Wrapup } && Volatile.Read(ref call.Done) == 1 && Stopwatch.GetTimestamp() < settleUntil)
+                {
+                    waited = true;
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    snapshot = await grain.GetAsync();
+                }
+                if (waited && snapshot is not { State: CallState.Wrapup })
+                {
+                    Interlocked.Increment(ref _wrapUpsSettled);
+                    var took = Stopwatch.GetElapsedTime(collectStarted);
+                    lock (_timingLock) if (took > WrapUpSettleMax) WrapUpSettleMax = took;
+                }
             }
             catch (DomainException e) when (e.Code == "call.not_found" && call.StartFailed)
             {
@@ -254,6 +295,10 @@ public sealed class CallCentreSimulation
                     break;
                 }
                 OfferSeen(agent, call, e.At, received);
+                break;
+            case "seat.ready" when !agent.ReadyHeard:
+                agent.ReadyHeard = true;
+                Interlocked.Increment(ref _readyHeard);
                 break;
             case "seat.no_answer":
                 Interlocked.Increment(ref _missedOffers);
@@ -483,6 +528,8 @@ public sealed class CallCentreSimulation
         public int Level { get; } = level;
         /// <summary>The offer this agent last answered: the call and when it was offered.</summary>
         public (string CallId, DateTimeOffset OfferedAt) LastOffer { get; set; }
+        /// <summary>The stream brought this seat's first "ready" (stream mode: the log-in burst has reached the driver).</summary>
+        public bool ReadyHeard { get; set; }
     }
 
     private sealed class TrackedCall(string id, bool measured)

@@ -107,7 +107,9 @@ public sealed class CallsScenario : IScenario
             if (tickets is not null) await tickets.DrainAsync(cancellationToken);
 
             Say("reading every call's record…");
-            var tally = await simulation.CollectAsync();
+            // Three heartbeats (10 s each) and a margin: a call whose "wrap-up done" was lost ends on the seat's or its
+            // own next heartbeat, or the one after when the first reached a silo still settling after a fault.
+            var tally = await simulation.CollectAsync(settle: TimeSpan.FromSeconds(35));
             var after = await view.FiguresAsync();
             Fill(report, o, simulation, tally, window, before, after, session, tickets);
             if (memory is not null) memory.Fill(report);
@@ -235,6 +237,13 @@ public sealed class CallsScenario : IScenario
         Figure("lost", tally.Lost);
         Figure("errors", s.Errors.Total);
         Figure("offers_missed_by_agents", s.MissedOffers);
+        Figure("wrap_ups_ended_after_the_agents", s.WrapUpsSettled);
+        if (s.LogInEventsHeardAfter is { } heard)
+            report.Notes.Add(s.ReadyHeard >= so.Agents
+                ? $"Arrivals began once the driver had heard all {so.Agents} seats' \"ready\" on the seats stream, {heard.TotalSeconds:0.0} s after the log-ins began."
+                : $"Arrivals began after {heard.TotalSeconds:0.0} s with only {s.ReadyHeard} of {so.Agents} seats' \"ready\" heard on the seats stream: early offers queued behind the log-in events.");
+        if (s.WrapUpsSettled > 0)
+            report.Notes.Add($"{s.WrapUpsSettled} calls were still in wrap-up when their agents had finished (the \"wrap-up done\" message was lost in a fault) and ended on a later heartbeat, the last {s.WrapUpSettleMax.TotalSeconds:0.0} s after the records were first read.");
         Figure("answered_per_second", Math.Round(tally.Answered / window.TotalSeconds, 2));
         Figure("abandonment_rate", measured > 0 ? Math.Round((double)abandonedMeasured / measured, 4) : double.NaN);
         Figure("service_level", answeredMeasured + abandonedMeasured > 0 ? Math.Round((double)withinServiceLevel / (answeredMeasured + abandonedMeasured), 4) : double.NaN);

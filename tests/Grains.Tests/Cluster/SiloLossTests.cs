@@ -130,6 +130,32 @@ public sealed class SiloLossTests() : ClusterTest(new FastFailoverHotlineCluster
         Assert.Equal(CallState.Ended, (await CallStateBecomesAsync(calls[0], CallState.Ended)).State);
     }
 
+    [Fact]
+    public async Task A_call_in_wrap_up_whose_silo_died_comes_back_on_the_survivor_and_ends_when_its_seat_finishes()
+    {
+        var queue = await NewQueueAsync(new QueueConfig { WrapUpSeconds = 5 });
+        var jobNo = await NewSeatAsync(queue);
+        var call = await NewCallAsync(queue);
+        await CallOfferedToAsync(call, jobNo);
+        await Seat(jobNo).AnswerAsync();
+        await Call(call).HangupAsync(CallParty.Caller);
+        Assert.Equal(CallState.Wrapup, (await Call(call).GetAsync()).State);
+        var doomed = Assert.IsType<SiloAddress>(Cluster.SiloOf(Call(call)));
+        var survivor = Cluster.Cluster.GetActiveSilos().Single(s => s.SiloAddress != doomed).SiloAddress;
+        await PlaceAsync(Seat(jobNo), survivor);
+
+        await Cluster.KillSiloAsync(doomed);
+        // The seat's wrap-up timer ends first and tells the call (refused while the dead silo still counts as active,
+        // then again on the seat's heartbeat); the call, back from its record on the survivor, ends.
+        await AdvanceAsync(5 + 2 * HeartbeatSeconds + 1);
+
+        var ended = await CallStateBecomesAsync(call, CallState.Ended);
+        Assert.Equal("caller_hangup", ended.EndReason);
+        Assert.NotNull(ended.WrapUpEndedAt);
+        Assert.Equal(survivor, Cluster.SiloOf(Call(call)));
+        Assert.Equal(SeatState.Ready, (await Seat(jobNo).GetAsync()).State);
+    }
+
     private async Task<(CallState, string?)> StateAndSeatAsync(string callId)
     {
         var call = await Call(callId).GetAsync();
