@@ -40,6 +40,8 @@ public sealed class CallCentreSimulation
     private int _offersBeforeStartReturned;
     private int _wrapUpsSettled;
     private int _readyHeard;
+    private int _cutShort;
+    private readonly CancellationTokenSource _windDown = new();
     private int _offersOfUnknownCalls;
     private int _neverEntered;
 
@@ -65,6 +67,11 @@ public sealed class CallCentreSimulation
     /// <summary>Client time: from sending <c>StartAsync</c> to receiving the seat's <c>seat.offered</c> event, in µs.</summary>
     public Latency ClientOffer { get; } = new("us", MicrosecondsPerHour);
     public Latency StartRoundTrip { get; } = new("us", MicrosecondsPerHour);
+    /// <summary>
+    /// Stream mode, grain clock: from the later of the call's <c>QueuedAt</c> and its seat's last "ready" to the offer, in µs.
+    /// Routing alone: in a saturated queue it leaves out the wait for a free seat that <see cref="GrainOffer"/> includes.
+    /// </summary>
+    public Latency FreeToOffer { get; } = new("us", MicrosecondsPerHour);
     /// <summary>From the event's <c>At</c> (grain clock) to its arrival at this client (same machine, same clock), in µs.</summary>
     public Latency EventDelivery { get; } = new("us", MicrosecondsPerHour);
     /// <summary>How late each arrival was sent against its Poisson schedule, in µs.</summary>
@@ -164,6 +171,30 @@ public sealed class CallCentreSimulation
         return Stopwatch.GetElapsedTime(_runStarted);
     }
 
+    /// <summary>
+    /// The end of the run's shift: agents end the conversations and wrap-ups they still hold and callers still
+    /// waiting hang up, now rather than after their sampled times. After the grace period, so that a call still open
+    /// then is one the hotline failed to end (lost), not one the driver's exponential talk times kept going.
+    /// </summary>
+    public void WindDown() => _windDown.Cancel();
+
+    /// <summary>Conversations and callers' waits that <see cref="WindDown"/> cut short.</summary>
+    public int CutShort => Volatile.Read(ref _cutShort);
+
+    /// <summary>Waits <paramref name="time"/>, or less if the run winds down; true when it waited the whole time.</summary>
+    private async Task<bool> PauseAsync(TimeSpan time)
+    {
+        try
+        {
+            await Task.Delay(time, _windDown.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Waits until every call has ended on the client's side or the grace period is over; true when all ended.</summary>
     public async Task<bool> DrainAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
@@ -219,7 +250,12 @@ public sealed class CallCentreSimulation
             call.Final = snapshot;
             lock (tally) tally.Add(snapshot);
             if (call.Measured && snapshot is { QueuedAt: { } queued, OfferedAt: { } offered })
+            {
                 GrainOffer.Record((long)(offered - queued).TotalMicroseconds);
+                // Routing alone: from the later of "the call is queued" and "its seat is free" to the offer.
+                if (call.SeatReadyAt is { } ready)
+                    FreeToOffer.Record(Math.Max(0, (long)(offered - (ready > queued ? ready : queued)).TotalMicroseconds));
+            }
         });
         return tally;
     }
@@ -294,9 +330,12 @@ public sealed class CallCentreSimulation
                     Interlocked.Increment(ref _offersOfUnknownCalls);
                     break;
                 }
+                if (agent.ReadyAt is { } ready) call.SeatReadyAt ??= ready;
                 OfferSeen(agent, call, e.At, received);
                 break;
-            case "seat.ready" when !agent.ReadyHeard:
+            case "seat.ready":
+                agent.ReadyAt = e.At;
+                if (agent.ReadyHeard) break;
                 agent.ReadyHeard = true;
                 Interlocked.Increment(ref _readyHeard);
                 break;
@@ -406,8 +445,9 @@ public sealed class CallCentreSimulation
     /// <summary>An impatient caller hangs up if no offer reached an agent before its patience ran out.</summary>
     private async Task WaitThenGiveUpAsync(TrackedCall call, TimeSpan patience)
     {
-        await Task.Delay(patience);
+        var patient = await PauseAsync(patience);
         if (Volatile.Read(ref call.OfferSeenAt) != 0) return;
+        if (!patient) Interlocked.Increment(ref _cutShort);
         call.CallerHungUp = true;
         try
         {
@@ -439,11 +479,11 @@ public sealed class CallCentreSimulation
             return;
         }
         Interlocked.Increment(ref _answered);
-        await Task.Delay(Sample(_options.Talk));
+        if (!await PauseAsync(Sample(_options.Talk))) Interlocked.Increment(ref _cutShort);
         await RetryAsync("agent-hangup", () => grain.HangupAsync(CallParty.Agent));
         if (_options.WrapUp > TimeSpan.Zero)
         {
-            await Task.Delay(Sample(_options.WrapUp));
+            await PauseAsync(Sample(_options.WrapUp));
             await RetryAsync("wrap-up", () => _client.GetGrain<ISeatGrain>(agent.JobNo).WrapUpDoneAsync(), refusedIsDone: true);
         }
         Finish(call);
@@ -530,6 +570,8 @@ public sealed class CallCentreSimulation
         public (string CallId, DateTimeOffset OfferedAt) LastOffer { get; set; }
         /// <summary>The stream brought this seat's first "ready" (stream mode: the log-in burst has reached the driver).</summary>
         public bool ReadyHeard { get; set; }
+        /// <summary>When the seat last became ready (grain clock, from its event).</summary>
+        public DateTimeOffset? ReadyAt { get; set; }
     }
 
     private sealed class TrackedCall(string id, bool measured)
@@ -538,6 +580,8 @@ public sealed class CallCentreSimulation
         /// <summary>False for calls of the warm-up, which are counted but left out of the latencies.</summary>
         public bool Measured { get; } = measured;
         public long IssuedAt;
+        /// <summary>When the seat of the call's first offer had last become ready (grain clock, from the stream).</summary>
+        public DateTimeOffset? SeatReadyAt;
         public long StartReturnedAt;
         public long OfferSeenAt;
         public int Done;
