@@ -333,6 +333,9 @@ public sealed class CallCentreSimulation
                 if (agent.ReadyAt is { } ready) call.SeatReadyAt ??= ready;
                 OfferSeen(agent, call, e.At, received);
                 break;
+            case "seat.offer_withdrawn": // the caller gave up while it rang: the seat is free again, and keeps its turn
+                agent.ReadyAt = e.At;
+                break;
             case "seat.ready":
                 agent.ReadyAt = e.At;
                 if (agent.ReadyHeard) break;

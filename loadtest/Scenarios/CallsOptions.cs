@@ -32,7 +32,9 @@ public sealed record CallsOptions
           --no-memory              do not measure the silo's heap per seat and per call
           --baseline               afterwards, measure the empty-grain call rate and pgbench's insert rate on the same cluster and show ratios
           --warmup D               calls arriving in this first part are left out of the latencies (default 5s)
-          --grace D                after the last arrival, time for calls to end before they count as lost (default 30s or five mean call lengths)
+          --grace D                after the last arrival, time for calls to end on their own (default 30s or five mean call lengths);
+                                   then the driver's agents hang up and waiting callers give up, and a call the hotline
+                                   has not ended 30 s later counts as lost
           --offers stream|poll     how agents learn of offers (default stream, as the agent desk)
           --poll-interval D        with --offers poll, how often a waiting call is read (default 200ms)
           --ring-timeout S         the queue's ring timeout in seconds (default 15)
