@@ -110,8 +110,20 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             NpgsqlConnection.ClearAllPools();
             await using var server = NpgsqlDataSource.Create(_serverConnectionString);
-            await using var drop = server.CreateCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
-            await drop.ExecuteNonQueryAsync();
+            // An autovacuum worker in the database makes FORCE fail for a non-superuser (42501) for a moment: retry.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var drop = server.CreateCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+                    await drop.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+                {
+                    await Task.Delay(100);
+                }
+            }
         }
     }
 

@@ -178,8 +178,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         finally
         {
             await using var connection = await _db.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await TestDatabase.DropAsync(connection, name);
         }
     }
 

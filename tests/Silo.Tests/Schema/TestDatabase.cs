@@ -82,13 +82,20 @@ public sealed class TestDatabase : IAsyncDisposable
 
         await using var connection = new NpgsqlConnection(_maintenance.ConnectionString);
         await connection.OpenAsync();
-        // FORCE ends sessions the providers may still hold open.
-        // An autovacuum worker in the database makes FORCE fail for a non-superuser (42501) for a moment: retry.
+        await DropAsync(connection, Name);
+    }
+
+    /// <summary>
+    /// Drops a database; FORCE ends sessions the providers may still hold open. An autovacuum worker in the database
+    /// makes FORCE fail for a non-superuser (42501) for a moment, so it is tried again for up to five seconds.
+    /// </summary>
+    public static async Task DropAsync(NpgsqlConnection connection, string name)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
                 await drop.ExecuteNonQueryAsync();
                 return;
             }
