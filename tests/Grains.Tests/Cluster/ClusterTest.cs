@@ -47,6 +47,18 @@ public abstract class ClusterTest(HotlineCluster cluster)
         return id;
     }
 
+    /// <summary>A call answered at a new seat and hung up by <paramref name="hungUpBy"/>: the seat is in wrap-up for <paramref name="wrapUpSeconds"/>.</summary>
+    protected async Task<(string Queue, string JobNo, string Call)> CallInWrapUpAsync(int wrapUpSeconds, CallParty hungUpBy = CallParty.Caller)
+    {
+        var queue = await NewQueueAsync(new QueueConfig { WrapUpSeconds = wrapUpSeconds });
+        var jobNo = await NewSeatAsync(queue);
+        var call = await NewCallAsync(queue);
+        await CallOfferedToAsync(call, jobNo);
+        await Seat(jobNo).AnswerAsync();
+        await Call(call).HangupAsync(hungUpBy);
+        return (queue, jobNo, call);
+    }
+
     /// <summary>
     /// Moves the test clock forward a second at a time, the way time passes for the grains, letting every timer
     /// due in a second finish before the next.

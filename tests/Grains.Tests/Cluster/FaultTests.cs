@@ -72,12 +72,7 @@ public sealed class FaultTests(HotlineCluster cluster) : ClusterTest(cluster), I
     [Fact]
     public async Task A_wrap_up_end_whose_write_fails_is_written_again_on_the_calls_heartbeat()
     {
-        var queue = await NewQueueAsync(new QueueConfig { WrapUpSeconds = 5 });
-        var jobNo = await NewSeatAsync(queue);
-        var call = await NewCallAsync(queue);
-        await CallOfferedToAsync(call, jobNo);
-        await Seat(jobNo).AnswerAsync();
-        await Call(call).HangupAsync(CallParty.Caller);
+        var (_, jobNo, call) = await CallInWrapUpAsync(wrapUpSeconds: 5);
         Assert.Equal(CallState.Wrapup, Stored(call).State);
         Cluster.Store.FailWrites(Call(call), times: 1); // the database restarts as the seat's timer ends the wrap-up
 
@@ -98,12 +93,7 @@ public sealed class FaultTests(HotlineCluster cluster) : ClusterTest(cluster), I
     [Fact]
     public async Task A_call_whose_wrap_up_end_never_arrives_ends_itself_once_its_seat_has_moved_on()
     {
-        var queue = await NewQueueAsync(new QueueConfig { WrapUpSeconds = 5 });
-        var jobNo = await NewSeatAsync(queue);
-        var call = await NewCallAsync(queue);
-        await CallOfferedToAsync(call, jobNo);
-        await Seat(jobNo).AnswerAsync();
-        await Call(call).HangupAsync(CallParty.Agent);
+        var (_, jobNo, call) = await CallInWrapUpAsync(wrapUpSeconds: 5, CallParty.Agent);
         Cluster.Faults.Fail(Call(call), nameof(ICallGrain.WrapUpDoneAsync), times: 1, () => new TimeoutException("injected: the call's silo is dying"));
 
         await AdvanceAsync(6);

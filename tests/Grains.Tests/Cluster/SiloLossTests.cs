@@ -133,12 +133,7 @@ public sealed class SiloLossTests() : ClusterTest(new FastFailoverHotlineCluster
     [Fact]
     public async Task A_call_in_wrap_up_whose_silo_died_comes_back_on_the_survivor_and_ends_when_its_seat_finishes()
     {
-        var queue = await NewQueueAsync(new QueueConfig { WrapUpSeconds = 5 });
-        var jobNo = await NewSeatAsync(queue);
-        var call = await NewCallAsync(queue);
-        await CallOfferedToAsync(call, jobNo);
-        await Seat(jobNo).AnswerAsync();
-        await Call(call).HangupAsync(CallParty.Caller);
+        var (_, jobNo, call) = await CallInWrapUpAsync(wrapUpSeconds: 5);
         Assert.Equal(CallState.Wrapup, (await Call(call).GetAsync()).State);
         var doomed = Assert.IsType<SiloAddress>(Cluster.SiloOf(Call(call)));
         var survivor = Cluster.Cluster.GetActiveSilos().Single(s => s.SiloAddress != doomed).SiloAddress;
