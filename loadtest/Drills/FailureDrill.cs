@@ -236,18 +236,24 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
         var unrecorded = InFlightAtFault.Where(id => !_callSilo.ContainsKey(id)).ToList();
         var onVictim = InFlightAtFault.Where(id => victim.Length > 0 && (_callSilo.GetValueOrDefault(id) == victim
             || (!_callSilo.ContainsKey(id) && finals.GetValueOrDefault(id) is { EndReason: "lost_with_silo" }))).ToList();
-        var onSurvivors = InFlightAtFault.Except(onVictim).ToList();
+        // A call whose start was on its way at the fault, failed with an error to the caller and left no record never
+        // entered the hotline: it lived on no silo. It is counted apart (the start errors say what the caller saw).
+        var neverEntered = InFlightAtFault.Where(id => !finals.ContainsKey(id)).ToList();
+        var onSurvivors = InFlightAtFault.Except(onVictim).Except(neverEntered).ToList();
         var waiting = onSurvivors.Where(id => _callState.GetValueOrDefault(id) == "queued").ToList();
         Figure("calls_in_flight_at_fault", InFlightAtFault.Count);
         if (Options.KillSiloAt is not null)
         {
             Figure("calls_in_flight_without_record_at_fault", unrecorded.Count);
+            Figure("calls_in_flight_whose_start_failed_without_entering", neverEntered.Count);
             Figure("calls_on_dead_silo", onVictim.Count);
             Figure("calls_on_dead_silo_recorded_lost_with_silo", onVictim.Count(id => finals.GetValueOrDefault(id) is { EndReason: "lost_with_silo" }));
         }
         var (ok, dropped) = Outcomes(onSurvivors, finals);
         Figure(Options.KillSiloAt is not null ? "calls_on_surviving_silos" : "calls_in_flight_ended_normally_or_not", onSurvivors.Count);
         Figure("calls_on_surviving_silos_ended_normally", ok);
+        if (dropped > 0)
+            report.Notes.Add($"Calls dropped on the surviving silos: {string.Join(", ", onSurvivors.Where(id => !EndedNormally(finals.GetValueOrDefault(id))).Select(id => $"{id} ({Describe(finals.GetValueOrDefault(id))}, recorded on {_callSilo.GetValueOrDefault(id, "no silo yet")})"))}.");
         Figure("calls_on_surviving_silos_dropped", dropped);
         // Of those, the ones whose conversation was over and only the record's final step (wrap-up done) was missing.
         Figure("calls_on_surviving_silos_left_in_wrapup", onSurvivors.Count(id => finals.GetValueOrDefault(id) is { State: CallState.Wrapup }));
@@ -297,16 +303,21 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
 
     private static TargetCheck Check(string name, string wanted, string measured, bool met, string verdict) => new(name, wanted, measured, met, verdict);
 
+    private static string Describe(CallSnapshot? call) => call is null ? "unreadable" : $"{call.State} {call.EndReason}".Trim();
+
     private static (int Ok, int Dropped) Outcomes(IEnumerable<string> ids, IReadOnlyDictionary<string, CallSnapshot?> finals)
     {
         var (ok, dropped) = (0, 0);
         foreach (var id in ids)
         {
-            if (finals.GetValueOrDefault(id) is { State: CallState.Ended or CallState.Abandoned } s && s.EndReason != "lost_with_silo") ok++;
+            if (EndedNormally(finals.GetValueOrDefault(id))) ok++;
             else dropped++;
         }
         return (ok, dropped);
     }
+
+    private static bool EndedNormally(CallSnapshot? call) =>
+        call is { State: CallState.Ended or CallState.Abandoned } && call.EndReason != "lost_with_silo";
 
     private async Task<int> CountTicketsAsync(IReadOnlyCollection<string> numbers, CancellationToken cancellationToken)
     {
