@@ -119,34 +119,23 @@ public sealed class CallGrain : Grain, ICallGrain
                 await TouchQueuesAsync();
                 break;
             case CallState.Wrapup:
-                // The conversation is over; the seat finishes its after-call work. The first activation's heartbeat
-                // keeps it alive until then, so on a live silo it is still there: a second one here would end the
-                // call beside it, and the first, whose write would then fail, would answer "wrap-up" for good.
-                RefuseIfActiveElsewhere();
+                // The conversation is over; the seat finishes its after-call work. A second activation is let be here:
+                // refusing it (as below) left a call unreadable for good in a kill drill, because the lost directory
+                // entry was not restored; this one ends the call once its seat has moved on.
                 StartHeartbeat();
                 break;
             default:
                 // A fresh activation of a call that needed media: the silo holding it died. Unless that silo is alive
                 // and is not this one: then the call's directory entry was lost with another silo that died, and this
                 // is a second activation beside the live one, which holds the media. It must not record a live call as
-                // lost.
-                RefuseIfActiveElsewhere();
+                // lost; refusing to activate fails the message as transient, and its sender retries (heartbeats).
+                if (S.Silo is { } recorded && recorded != GrainContext.Address.SiloAddress?.ToParsableString()
+                    && ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(recorded)) == SiloStatus.Active)
+                    throw new OrleansException($"Call {CallId} is active on silo {recorded}; its directory entry is being restored.");
                 _logger.LogWarning("Call {CallId} was {State} on a silo that is gone; recording it as lost", CallId, S.State);
                 await LoseAsync();
                 break;
         }
-    }
-
-    /// <summary>
-    /// Refuses a second activation while the silo the call was recorded on is alive and is not this one (the call's
-    /// directory entry was lost with another silo that died). Refusing fails the message as transient, and its sender
-    /// retries (heartbeats) until it reaches the live activation.
-    /// </summary>
-    private void RefuseIfActiveElsewhere()
-    {
-        if (S.Silo is { } recorded && recorded != GrainContext.Address.SiloAddress?.ToParsableString()
-            && ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(recorded)) == SiloStatus.Active)
-            throw new OrleansException($"Call {CallId} is active on silo {recorded}; its directory entry is being restored.");
     }
 
     public Task<CallSnapshot> GetAsync()
