@@ -23,6 +23,7 @@ public sealed class DtmfDetector
     private const int History = 8;
     private readonly (uint Ssrc, uint Timestamp, byte Event)[] _recent = new (uint, uint, byte)[History];
     private readonly TimeSpan[] _recentSeen = new TimeSpan[History];
+    private readonly ushort[] _recentDuration = new ushort[History];
     private int _recentCount;
     private int _recentNext;
 
@@ -47,6 +48,7 @@ public sealed class DtmfDetector
         {
             _lastUpdate = now;
             _recentSeen[_currentSlot] = now;
+            _recentDuration[_currentSlot] = Math.Max(_recentDuration[_currentSlot], telephoneEvent.Duration);
             _active = !telephoneEvent.End;
             return null;
         }
@@ -54,15 +56,21 @@ public sealed class DtmfDetector
         if (slot >= 0)
         {
             var quiet = now - _recentSeen[slot];
+            var continues = telephoneEvent.End || telephoneEvent.Duration > _recentDuration[slot];
             _recentSeen[slot] = now;
-            // A repeated end packet, or a straggler of a press already reported.
-            if (quiet < ReplayGap) return null;
+            _recentDuration[slot] = Math.Max(_recentDuration[slot], telephoneEvent.Duration);
+            // A repeated end packet, or a straggler of a press already reported: soon after it, or later when the
+            // sender stalled mid-press (its end, or a longer duration, continues the press). A replay starts over,
+            // with a short duration and no end bit.
+            if (quiet < ReplayGap || continues) return null;
+            _recentDuration[slot] = telephoneEvent.Duration;
         }
         else
         {
             slot = _recentNext;
             _recent[slot] = key;
             _recentSeen[slot] = now;
+            _recentDuration[slot] = telephoneEvent.Duration;
             _recentNext = (_recentNext + 1) % History;
             _recentCount = Math.Min(_recentCount + 1, History);
         }

@@ -35,11 +35,48 @@ public sealed class Baresip : IAsyncDisposable
     /// <summary>A seat's phone, registered with the hotline as <paramref name="jobNo"/>.</summary>
     // regint: the phone registers with the hotline (the domain of its address of record) and refreshes it.
     public static Task<Baresip> StartAsync(string jobNo, int hotlineSipPort, int toneHz = 440) =>
-        LaunchAsync($"<sip:{jobNo}@127.0.0.1:{hotlineSipPort}>;regint=300", HotlineProcess.FreePort(), toneHz);
+        LaunchReadyAsync($"<sip:{jobNo}@127.0.0.1:{hotlineSipPort}>;regint=300", HotlineProcess.FreePort, toneHz);
 
     /// <summary>An outside phone answering calls to <paramref name="number"/> on <paramref name="port"/> (the outbound gateway's address).</summary>
     public static Task<Baresip> ListenAsync(string number, int port, int toneHz) =>
-        LaunchAsync($"<sip:{number}@127.0.0.1>;regint=0", port, toneHz);
+        LaunchReadyAsync($"<sip:{number}@127.0.0.1>;regint=0", () => port, toneHz);
+
+    /// <summary>
+    /// Ports are picked free but not held: another test project may take one first, and baresip then exits at start-up
+    /// (address in use). It is started again on fresh ports (the control port always, the phone's own unless fixed)
+    /// rather than fail on a race with a neighbour; ready once its control socket answers.
+    /// </summary>
+    private static async Task<Baresip> LaunchReadyAsync(string account, Func<int> phonePort, int toneHz)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var phone = await LaunchAsync(account, phonePort(), toneHz);
+            if (await phone.ReadyAsync()) return phone;
+            var output = phone.Output;
+            await phone.DisposeAsync();
+            if (attempt == 3) throw new InvalidOperationException($"baresip exited during start-up three times; the last said:\n{output}");
+        }
+    }
+
+    /// <summary>True once the control socket accepts a connection; false if baresip exited first.</summary>
+    private async Task<bool> ReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if (_process.HasExited) return false;
+            try
+            {
+                using var tcp = new System.Net.Sockets.TcpClient();
+                await tcp.ConnectAsync(System.Net.IPAddress.Loopback, _controlPort);
+                return true;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
 
     private static async Task<Baresip> LaunchAsync(string account, int phonePort, int toneHz)
     {

@@ -95,6 +95,19 @@ public sealed class DtmfDetectorTests
     }
 
     [Fact]
+    public void A_press_whose_sender_stalls_for_half_a_second_mid_press_or_before_its_ends_is_reported_once()
+    {
+        Feed(1, 5000, new TelephoneEvent(5, false, 10, 160));
+        Feed(1, 5000, new TelephoneEvent(5, false, 10, 320));
+        _now += TimeSpan.FromMilliseconds(500); // a loaded machine: the sender's pacing loop stalls
+        Feed(1, 5000, new TelephoneEvent(5, false, 10, 480));
+        _now += TimeSpan.FromMilliseconds(500);
+        Feed(1, 5000, new TelephoneEvent(5, true, 10, 480));
+        Feed(1, 5000, new TelephoneEvent(5, true, 10, 480));
+        Assert.Equal("5", new string([.. _digits]));
+    }
+
+    [Fact]
     public void Flash_is_not_reported_as_a_digit()
     {
         Press(1, 1000, 16);
