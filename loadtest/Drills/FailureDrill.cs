@@ -255,7 +255,9 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
         if (dropped > 0)
             report.Notes.Add($"Calls dropped on the surviving silos: {string.Join(", ", onSurvivors.Where(id => !EndedNormally(finals.GetValueOrDefault(id))).Select(id => $"{id} ({Describe(finals.GetValueOrDefault(id))}, recorded on {_callSilo.GetValueOrDefault(id, "no silo yet")})"))}.");
         Figure("calls_on_surviving_silos_dropped", dropped);
-        // Of those, the ones whose conversation was over and only the record's final step (wrap-up done) was missing.
+        // Of those, the ones read back in no final state (a caller stranded, or a record never finished), and the ones
+        // whose conversation was over and only the record's final step (wrap-up done) was missing.
+        Figure("calls_on_surviving_silos_left_open", onSurvivors.Count(id => LeftOpen(finals.GetValueOrDefault(id))));
         Figure("calls_on_surviving_silos_left_in_wrapup", onSurvivors.Count(id => finals.GetValueOrDefault(id) is { State: CallState.Wrapup }));
         Figure("calls_waiting_in_queue_at_fault", waiting.Count);
         Figure("calls_waiting_answered", waiting.Count(id => finals.GetValueOrDefault(id) is { State: CallState.Ended, AnsweredAt: not null }));
@@ -271,6 +273,7 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
         Figure("calls_started_during_outage_failed", outage.Count(id => finals[id] is { State: CallState.Failed }));
         var hanging = outage.Where(id => finals[id] is not { } f || f.State is not (CallState.Ended or CallState.Abandoned or CallState.Failed or CallState.Voicemail)).ToList();
         Figure("calls_started_during_outage_left_hanging", hanging.Count);
+        Figure("calls_started_during_outage_left_open", hanging.Count(id => LeftOpen(finals[id])));
         Figure("calls_started_during_outage_left_in_wrapup", hanging.Count(id => finals[id] is { State: CallState.Wrapup }));
         if (hanging.Count > 0)
             report.Notes.Add($"{hanging.Count} calls that arrived during the outage were never ended (states: {string.Join(", ", hanging.GroupBy(id => finals[id]?.State.ToString() ?? "unreadable").Select(g => $"{g.Count()} {g.Key}"))}); e.g. {string.Join(", ", hanging.Take(3))}.");
@@ -315,6 +318,10 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
         }
         return (ok, dropped);
     }
+
+    /// <summary>Read back and not in a final state: a caller stranded (queued, ringing, talking) or a record never finished.</summary>
+    private static bool LeftOpen(CallSnapshot? call) =>
+        call is not null && call.State is not (CallState.Ended or CallState.Abandoned or CallState.Failed or CallState.Voicemail);
 
     private static bool EndedNormally(CallSnapshot? call) =>
         call is { State: CallState.Ended or CallState.Abandoned } && call.EndReason != "lost_with_silo";
