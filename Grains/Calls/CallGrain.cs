@@ -119,20 +119,26 @@ public sealed class CallGrain : Grain, ICallGrain
                 await TouchQueuesAsync();
                 break;
             case CallState.Wrapup:
-                // The conversation is over; the seat finishes its after-call work. A second activation is let be here:
-                // refusing it (as below) left a call unreadable for good in a kill drill, because the lost directory
-                // entry was not restored; this one ends the call once its seat has moved on.
+                // The conversation is over; the seat finishes its after-call work, and this activation ends the call
+                // once its seat has moved on.
                 StartHeartbeat();
                 break;
             default:
-                // A fresh activation of a call that needed media: the silo holding it died. Unless that silo is alive
-                // and is not this one: then the call's directory entry was lost with another silo that died, and this
-                // is a second activation beside the live one, which holds the media. It must not record a live call as
-                // lost; refusing to activate fails the message as transient, and its sender retries (heartbeats).
-                if (S.Silo is { } recorded && recorded != GrainContext.Address.SiloAddress?.ToParsableString()
-                    && ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(recorded)) == SiloStatus.Active)
-                    throw new OrleansException($"Call {CallId} is active on silo {recorded}; its directory entry is being restored.");
-                _logger.LogWarning("Call {CallId} was {State} on a silo that is gone; recording it as lost", CallId, S.State);
+                // A fresh activation of a call that needed media: the silo holding it died (the distributed grain
+                // directory rebuilds a dead silo's entries from the survivors, so a live call is never activated twice).
+                var here = GrainContext.Address.SiloAddress?.ToParsableString();
+                if (S.Silo is not { } recorded)
+                    _logger.LogWarning("Call {CallId} was {State} with no silo recorded; recording it as lost", CallId, S.State);
+                else if (recorded == here)
+                {
+                    // Its activation here ended while the call was live: the caller is hung up rather than left in silence.
+                    _logger.LogError("Call {CallId} was {State} on this silo and lost its activation; recording it as lost", CallId, S.State);
+                    _media = _mediaRegistry.Find(CallId, S.Channel);
+                }
+                else if (ServiceProvider.GetService<IClusterMembershipService>()?.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(recorded)) == SiloStatus.Active)
+                    _logger.LogError("Call {CallId} was {State} on silo {Silo}, which is alive, and lost its activation there; recording it as lost", CallId, S.State, recorded);
+                else
+                    _logger.LogWarning("Call {CallId} was {State} on silo {Silo}, which is gone; recording it as lost", CallId, S.State, recorded);
                 await LoseAsync();
                 break;
         }

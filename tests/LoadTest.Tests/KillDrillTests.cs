@@ -28,19 +28,24 @@ public sealed class KillDrillTests
         }
 
         var drill = report.Tables.Single(t => t.Title == "Failure drill: kill-silo").Rows.ToDictionary(r => r.Name, r => r.Values["value"]);
-        Assert.True(drill["tickets_acknowledged"] > 0);
-        Assert.Equal(drill["tickets_acknowledged"], drill["tickets_found_in_database"]);
+        // Every failure message carries the whole drill table, the report's notes and where the silos' logs are kept.
+        var context = string.Join(Environment.NewLine, drill.Select(f => $"{f.Key} = {f.Value}").Concat(report.Notes).Prepend($"logs in {logs.FullName}"));
+        void Check(bool holds, string what) => Assert.True(holds, $"{what}{Environment.NewLine}{context}");
+
+        Check(drill["tickets_acknowledged"] > 0, "no work order was acknowledged");
+        Check(drill["tickets_acknowledged"] == drill["tickets_found_in_database"], "an acknowledged work order is missing from the database");
+        // No live call on a survivor is lost. About a third of them had their grain-directory entry on the killed silo;
+        // the default directory lost those entries and deactivated the calls, the distributed directory rebuilds them.
+        Check(drill["calls_on_surviving_silos"] >= 5, "too few calls were live on the survivors at the kill to tell");
+        Check(drill["calls_on_surviving_silos_dropped"] == 0, "calls were dropped on the surviving silos");
         // No call is left open: every call on a survivor, and every call that arrived while the killed silo was not yet
         // declared dead, ended (a call whose "wrap-up done" was lost is read again until its heartbeat ends it).
-        // Open defect, reported and not asserted (BENCHMARKS.md, kill drill): a live call on a survivor can be recorded
-        // failed/lost_with_silo, or become unreadable, when its grain-directory entry died with the killed silo.
-        var notes = string.Join(Environment.NewLine, report.Notes);
-        Assert.True(drill["calls_on_surviving_silos_left_open"] == 0,
-            $"{drill["calls_on_surviving_silos_left_open"]} calls left open on the survivors; logs in {logs.FullName}{Environment.NewLine}{notes}");
-        Assert.True(drill["calls_started_during_outage_left_open"] == 0,
-            $"{drill["calls_started_during_outage_left_open"]} calls that arrived in the outage left open; logs in {logs.FullName}{Environment.NewLine}{notes}");
-        Assert.Equal(drill["reminders_due_during_outage"], drill["reminders_fired_afterwards"]);
-        Assert.True(double.IsFinite(drill["served_again_after_seconds"]), "the cluster served again after the kill");
+        Check(drill["calls_on_surviving_silos_left_open"] == 0, "calls were left open on the survivors");
+        Check(drill["calls_started_during_outage_left_open"] == 0, "calls that arrived in the outage were left open");
+        Check(drill["calls_waiting_in_queue_at_fault"] == drill["calls_waiting_answered"] + drill["calls_waiting_abandoned_by_caller"],
+            "a call waiting in the queue at the kill was neither answered nor abandoned by its caller");
+        Check(drill["reminders_due_during_outage"] == drill["reminders_fired_afterwards"], "a reminder due in the outage did not fire");
+        Check(double.IsFinite(drill["served_again_after_seconds"]), "the cluster did not serve again after the kill");
         logs.Delete(recursive: true);
     }
 
@@ -67,16 +72,19 @@ public sealed class KillDrillTests
         logs.Delete(recursive: true);
     }
 
-    /// <summary>The small call centre both drills run: 4 calls and 4 work orders a second for 20 s, 8 quick agents.</summary>
+    /// <summary>
+    /// The small call centre both drills run: 4 calls and 4 work orders a second for 20 s, 30 agents talking 4 s on
+    /// average (about 17 calls talking at once, so a kill finds some whose directory entry it takes down).
+    /// </summary>
     private static CallsOptions DrillLoad(TimeSpan grace) => new()
     {
         Simulation = new EnqueueOptions
         {
             Rate = 4,
             Duration = TimeSpan.FromSeconds(20),
-            Agents = 8,
+            Agents = 30,
             Think = TimeSpan.FromMilliseconds(100),
-            Talk = TimeSpan.FromMilliseconds(500),
+            Talk = TimeSpan.FromSeconds(4),
             WrapUp = TimeSpan.FromMilliseconds(100),
             Patience = TimeSpan.FromSeconds(30),
             Warmup = TimeSpan.Zero,
