@@ -80,6 +80,8 @@ public sealed class CallGrain : Grain, ICallGrain
     private ICallMedia? _media;
     private IGrainTimer? _ringTimer;
     private IGrainTimer? _heartbeat;
+    private IGrainTimer? _queueRetry;
+    private TimeSpan _queueRetryDelay;
     private string? _ivrNode;
     private bool _enqueuePending;
     private bool _unsaved;
@@ -718,8 +720,9 @@ public sealed class CallGrain : Grain, ICallGrain
 
     /// <summary>
     /// Puts the call in its queue. A queue whose silo just died cannot be reached (the message is rejected or times
-    /// out until the cluster declares the silo dead): the call is then recorded as queued all the same, and its
-    /// heartbeat asks the queue again until a new activation takes it, at its original place (its enqueue time).
+    /// out until the cluster declares the silo dead): the call is then recorded as queued all the same and asks the
+    /// queue again after 1 s, 2 s, 4 s … (at most a heartbeat apart) until a new activation takes it, at its original
+    /// place (its enqueue time). A caller who arrives in the outage then waits seconds for the queue, not a heartbeat.
     /// </summary>
     private async Task JoinQueueAsync(string queueId, bool retry)
     {
@@ -728,11 +731,13 @@ public sealed class CallGrain : Grain, ICallGrain
         {
             position = await Queue(queueId).EnqueueAsync(Entry(queueId));
             _enqueuePending = false;
+            _queueRetryDelay = TimeSpan.Zero;
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
-            _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; it waits and asks again at its next heartbeat", CallId, queueId);
+            _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; it waits and asks again", CallId, queueId);
             _enqueuePending = true;
+            ArmQueueRetry();
             if (!retry && S.State == CallState.Queued) await SaveAndPublishAsync("call.queued");
             return;
         }
@@ -857,10 +862,10 @@ public sealed class CallGrain : Grain, ICallGrain
         switch (S.State)
         {
             case CallState.Queued when _enqueuePending:
-                await JoinQueueAsync(S.QueueId!, retry: true);
+                if (_queueRetry is null) await JoinQueueAsync(S.QueueId!, retry: true); // else its quicker retry is due
                 break;
             case CallState.Queued or CallState.CallbackWaiting:
-                await TouchQueuesAsync();
+                if (_queueRetry is null) await TouchQueuesAsync();
                 break;
             case CallState.Wrapup:
                 await CheckWrapUpAsync();
@@ -919,20 +924,28 @@ public sealed class CallGrain : Grain, ICallGrain
     }
 
     /// <summary>A waiting call reminds its queues it is there, so a queue rebuilt on another silo has it back.</summary>
-    private Task TouchQueuesAsync()
+    /// <summary>
+    /// A waiting call re-announces itself to every queue it waits in, so a queue's new activation has it back at its
+    /// place. A queue that cannot be reached is asked again soon (<see cref="ArmQueueRetry"/>), not a heartbeat later.
+    /// </summary>
+    private async Task TouchQueuesAsync()
     {
-        if (S.State is not (CallState.Queued or CallState.CallbackWaiting)) return Task.CompletedTask;
-        return Task.WhenAll(S.Queues.ToList().Select(async q =>
+        if (S.State is not (CallState.Queued or CallState.CallbackWaiting)) return;
+        var reached = await Task.WhenAll(S.Queues.ToList().Select(async q =>
         {
             try
             {
                 await Queue(q).TouchAsync(Entry(q));
+                return true;
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
-                _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; retrying next heartbeat", CallId, q);
+                _logger.LogWarning(e, "Call {CallId} could not reach queue {QueueId}; it asks again", CallId, q);
+                return false;
             }
         }));
+        if (reached.All(r => r)) _queueRetryDelay = TimeSpan.Zero;
+        else ArmQueueRetry();
     }
 
     /// <summary>
@@ -958,6 +971,25 @@ public sealed class CallGrain : Grain, ICallGrain
         _media.OfferToSeatAsync(jobNo).ContinueWith(
             t => _logger.LogWarning(t.Exception, "Could not ring the phone of seat {JobNo} for call {CallId}", jobNo, CallId),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>A queue could not be reached: ask it again after 1 s, then 2, 4 … up to a heartbeat apart.</summary>
+    private void ArmQueueRetry()
+    {
+        var heartbeat = TimeSpan.FromSeconds(_options.HeartbeatSeconds);
+        _queueRetryDelay = _queueRetryDelay == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : _queueRetryDelay * 2;
+        if (_queueRetryDelay > heartbeat) _queueRetryDelay = heartbeat;
+        _queueRetry?.Dispose();
+        _queueRetry = this.RegisterGrainTimer(_ =>
+        {
+            _queueRetry = null;
+            return S.State switch
+            {
+                CallState.Queued when _enqueuePending => JoinQueueAsync(S.QueueId!, retry: true),
+                CallState.Queued or CallState.CallbackWaiting => TouchQueuesAsync(),
+                _ => Task.CompletedTask,
+            };
+        }, new GrainTimerCreationOptions(_queueRetryDelay, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
     }
 
     private void DisarmRing()

@@ -44,6 +44,49 @@ public sealed class FaultTests(HotlineCluster cluster) : ClusterTest(cluster), I
     }
 
     [Fact]
+    public async Task A_call_that_cannot_reach_its_queue_asks_again_after_one_two_and_four_seconds_not_a_heartbeat()
+    {
+        var queue = await NewQueueAsync();
+        Cluster.Faults.Fail(Queue(queue), nameof(IQueueGrain.EnqueueAsync), times: 3,
+            () => new SiloUnavailableException("injected: the queue's silo is not yet declared dead"));
+        var jobNo = await NewSeatAsync(queue);
+
+        var call = await NewCallAsync(queue);
+        Assert.Equal(1, Cluster.Faults.Thrown(Queue(queue), nameof(IQueueGrain.EnqueueAsync)));
+
+        await AdvanceAsync(1);
+        Assert.Equal(2, Cluster.Faults.Thrown(Queue(queue), nameof(IQueueGrain.EnqueueAsync)));
+        await AdvanceAsync(1);
+        Assert.Equal(2, Cluster.Faults.Thrown(Queue(queue), nameof(IQueueGrain.EnqueueAsync))); // the next try is 2 s on
+        await AdvanceAsync(1);
+        Assert.Equal(3, Cluster.Faults.Thrown(Queue(queue), nameof(IQueueGrain.EnqueueAsync)));
+        await AdvanceAsync(3);
+        Assert.Equal(0, (await Queue(queue).GetAsync()).Counters.Entered);
+
+        await AdvanceAsync(1); // 4 s after the third failure: the queue takes it, well before a heartbeat (10 s)
+        var offered = await CallOfferedToAsync(call, jobNo);
+        Assert.Equal(CallState.Offering, offered.State);
+        Assert.Equal(1, (await Queue(queue).GetAsync()).Counters.Entered);
+    }
+
+    [Fact]
+    public async Task A_waiting_call_whose_heartbeat_cannot_reach_its_queue_asks_again_a_second_later_not_a_heartbeat()
+    {
+        var queue = await NewQueueAsync();
+        var call = await NewCallAsync(queue);
+        Cluster.Faults.Fail(Queue(queue), nameof(IQueueGrain.TouchAsync), times: 2,
+            () => new SiloUnavailableException("injected: the queue's silo is not yet declared dead"));
+
+        await AdvanceAsync(HeartbeatSeconds);
+        Assert.Equal(1, Cluster.Faults.Thrown(Queue(queue), nameof(IQueueGrain.TouchAsync)));
+        await AdvanceAsync(1);
+        Assert.Equal(2, Cluster.Faults.Thrown(Queue(queue), nameof(IQueueGrain.TouchAsync)));
+
+        var jobNo = await NewSeatAsync(queue);
+        await CallOfferedToAsync(call, jobNo);
+    }
+
+    [Fact]
     public async Task A_seat_left_reserved_by_a_queue_that_never_offered_it_the_call_frees_itself_and_takes_the_call()
     {
         var queue = await NewQueueAsync(new QueueConfig { RingTimeoutSeconds = 60 });
