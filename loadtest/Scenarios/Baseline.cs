@@ -102,7 +102,7 @@ public sealed class BaselineScenario : IScenario
 {
     public string Name => "baseline";
     public string Summary => "empty Orleans grain calls per second and pgbench's single-row INSERT rate on the same cluster and database";
-    public string Usage => BaselineOptions.Usage + HarnessOptions.Usage;
+    public string Usage => string.Join('\n', BaselineOptions.Usage, HarnessOptions.Usage);
 
     public async Task<Report> RunAsync(CommandLine options, ScenarioContext context, CancellationToken cancellationToken)
     {

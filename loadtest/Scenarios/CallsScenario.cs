@@ -22,7 +22,7 @@ public sealed class CallsScenario : IScenario
 {
     public string Name => "calls";
     public string Summary => "a call centre (arrivals, agents, abandonment) against a hotline the harness starts; --silos, --kill-silo, --restart-db";
-    public string Usage => CallsOptions.Usage + HarnessOptions.Usage;
+    public string Usage => string.Join('\n', CallsOptions.Usage, HarnessOptions.Usage);
 
     public async Task<Report> RunAsync(CommandLine options, ScenarioContext context, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ public sealed class DayScenario : IScenario
 {
     public string Name => "day";
     public string Summary => "a compressed hotline day: calls along a curve with morning and afternoon peaks, work orders beside them";
-    public string Usage => "      (the calls options; --rate is the peak hour's rate, --duration the whole day, default 120s; --tickets-rate defaults to 5)\n" + CallsOptions.Usage + HarnessOptions.Usage;
+    public string Usage => string.Join('\n', "      (the calls options; --rate is the peak hour's rate, --duration the whole day, default 120s; --tickets-rate defaults to 5)", CallsOptions.Usage, HarnessOptions.Usage);
 
     public async Task<Report> RunAsync(CommandLine options, ScenarioContext context, CancellationToken cancellationToken)
     {

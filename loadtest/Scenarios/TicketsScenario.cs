@@ -19,7 +19,7 @@ public sealed class TicketsScenario : IScenario
 {
     public string Name => "tickets";
     public string Summary => "durable ticket registrations per second and latency against a running silo (Poisson rate or closed loop), optionally beside pgbench";
-    public string Usage => TicketsOptions.Usage + "      --create-only            with --rate N, registrations only instead of the life-cycle mix\n" + HarnessOptions.Usage;
+    public string Usage => string.Join('\n', TicketsOptions.Usage, "      --create-only            with --rate N, registrations only instead of the life-cycle mix", HarnessOptions.Usage);
 
     public async Task<Report> RunAsync(CommandLine options, ScenarioContext context, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Hotline.LoadTest.Cli;
 using Hotline.LoadTest.Enqueue;
 using Hotline.LoadTest.Routing;
+using Hotline.LoadTest.Scenarios;
 using Hotline.Queues;
 
 namespace Hotline.Tests;
@@ -181,5 +182,21 @@ public sealed class CommandLineTests
     {
         Assert.Equal("Host=127.0.0.1;Port=5;Username=hotline;Password=***",
             EnqueueOptions.RedactPassword("Host=127.0.0.1;Port=5;Username=hotline;Password=secret"));
+    }
+
+    public static TheoryData<string> ScenarioNames() => new(Scenarios().Select(s => s.Name));
+
+    private static IScenario[] Scenarios() =>
+        [new CallsScenario(), new TicketsScenario(), new DayScenario(), new BaselineScenario(), new SipScenario(), new RouteScenario(), new EnqueueScenario()];
+
+    [Theory]
+    [MemberData(nameof(ScenarioNames))]
+    public void Each_option_in_a_scenarios_help_starts_a_line_of_its_own(string name)
+    {
+        // The help is put together from several option lists; two of them once ran into one line ("(default 42)  --target URL").
+        var usage = Scenarios().Single(s => s.Name == name).Usage;
+        var lines = usage.Split('\n');
+        Assert.All(lines, line => Assert.DoesNotMatch(@"\S {2,}--[a-z]", line));
+        Assert.Contains(lines, line => line.TrimStart().StartsWith("--", StringComparison.Ordinal));
     }
 }
