@@ -923,7 +923,6 @@ public sealed class CallGrain : Grain, ICallGrain
         await FinishAsync(CallState.Ended, S.EndReason);
     }
 
-    /// <summary>A waiting call reminds its queues it is there, so a queue rebuilt on another silo has it back.</summary>
     /// <summary>
     /// A waiting call re-announces itself to every queue it waits in, so a queue's new activation has it back at its
     /// place. A queue that cannot be reached is asked again soon (<see cref="ArmQueueRetry"/>), not a heartbeat later.

@@ -11,7 +11,7 @@ namespace Hotline.Common;
 internal sealed class EventPublisher(IAsyncStream<HotlineEvent> stream, string topic, ILogger logger)
 {
     // One stream handle per topic and silo. A handle made inside a grain is cached in that activation's own stream
-    // directory (a scoped service, a dictionary and the handle): about 0.8 KB for every seat, call and work order.
+    // directory (a scoped service, a dictionary and the handle): about 1.1 KB per idle seat, measured (BENCHMARKS.md).
     // Handles made outside any grain use the silo's shared directory; publishing on a persistent stream registers
     // nothing per producer, so every grain can publish through the same handle.
     private static readonly ConditionalWeakTable<IStreamProvider, ConcurrentDictionary<string, IAsyncStream<HotlineEvent>>> Streams = new();
