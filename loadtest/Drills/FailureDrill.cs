@@ -271,7 +271,7 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
         Figure("calls_started_during_outage_answered", outage.Count(id => finals[id] is { State: CallState.Ended, AnsweredAt: not null }));
         Figure("calls_started_during_outage_abandoned", outage.Count(id => finals[id] is { State: CallState.Abandoned }));
         Figure("calls_started_during_outage_failed", outage.Count(id => finals[id] is { State: CallState.Failed }));
-        var hanging = outage.Where(id => finals[id] is not { } f || f.State is not (CallState.Ended or CallState.Abandoned or CallState.Failed or CallState.Voicemail)).ToList();
+        var hanging = outage.Where(id => finals[id] is null || LeftOpen(finals[id])).ToList();
         Figure("calls_started_during_outage_left_hanging", hanging.Count);
         Figure("calls_started_during_outage_left_open", hanging.Count(id => LeftOpen(finals[id])));
         Figure("calls_started_during_outage_left_in_wrapup", hanging.Count(id => finals[id] is { State: CallState.Wrapup }));
