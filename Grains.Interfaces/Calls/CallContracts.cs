@@ -25,6 +25,13 @@ public enum CallState
     Dialing = 11,
 }
 
+public static class CallStates
+{
+    /// <summary>Ended, abandoned, voicemail or failed: the call never leaves these, and its record is complete.</summary>
+    public static bool IsFinal(this CallState state) =>
+        state is CallState.Ended or CallState.Abandoned or CallState.Voicemail or CallState.Failed;
+}
+
 /// <summary>How the call reached the hotline.</summary>
 [GenerateSerializer, Alias("hotline.CallChannel")]
 public enum CallChannel { Simulated = 0, Sip = 1 }

@@ -91,27 +91,40 @@ public sealed class CallGrain : Grain, ICallGrain
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<HotlineGrainOptions> options,
         ICallMediaRegistry mediaRegistry,
-        IServiceProvider services,
+        IOutboundDialer dialer,
         ILogger<CallGrain> logger)
     {
         _state = state;
         _time = time;
         _options = options.Value;
         _mediaRegistry = mediaRegistry;
-        _dialer = services.GetService<IOutboundDialer>() ?? new NoOutboundDialer();
+        _dialer = dialer;
         _logger = logger;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
 
     private string CallId => this.GetPrimaryKeyString();
     private CallRecord S => _state.State;
-    private static bool IsFinal(CallState state) =>
-        state is CallState.Ended or CallState.Abandoned or CallState.Voicemail or CallState.Failed;
+    private CallFacts Facts => new(S.IsCallback, S.Outbound, WasQueued: S.QueuedAt is not null, S.Participant);
+
+    /// <summary>Where a seat stands in this call: the seat it is with, whoever brought its third party in, or neither.</summary>
+    private CallActor ActorFor(string jobNo) =>
+        jobNo == S.SeatJobNo ? CallActor.Seat : S.Participant?.By == jobNo ? CallActor.PartyInitiator : CallActor.OtherSeat;
+
+    private CallDecision Decide(CallCommand command, CallActor actor = CallActor.System) =>
+        CallLifecycle.Decide(S.State, command, actor, Facts);
+
+    /// <summary>The decision, or the domain exception when the table refuses.</summary>
+    private CallDecision Require(CallCommand command, CallActor actor = CallActor.System)
+    {
+        var decision = Decide(command, actor);
+        return decision.Refused ? throw decision.ToException(CallId) : decision;
+    }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _events = EventPublisher.For(this, EventTopics.Calls, _logger);
-        if (!S.Started || IsFinal(S.State)) return;
+        if (!S.Started || S.State.IsFinal()) return;
 
         switch (S.State)
         {
@@ -152,11 +165,18 @@ public sealed class CallGrain : Grain, ICallGrain
         return Task.FromResult(Snapshot());
     }
 
-    public async Task<CallSnapshot> StartAsync(CallStart start)
+    public Task<CallSnapshot> StartAsync(CallStart start) => BeginAsync(start, CallCommand.Start);
+
+    public Task<CallSnapshot> BeginIvrAsync(CallStart start) => BeginAsync(start, CallCommand.BeginIvr);
+
+    /// <summary>The one way a trunk's call begins: straight into its queue, or into the IVR first.</summary>
+    private async Task<CallSnapshot> BeginAsync(CallStart start, CallCommand command)
     {
-        if (S.Started) return Snapshot(); // a retried hand-over
+        if (!CallLifecycle.Decide(S.Started ? S.State : CallState.Arrived, command).Applies) return Snapshot(); // a retried hand-over
         if (start.Channel == CallChannel.Simulated && !_options.SimulatedTrunkEnabled)
             throw new DomainException("sim.disabled", "The simulated trunk is switched off.", status: 404);
+        _media = _mediaRegistry.Find(CallId, start.Channel)
+            ?? throw new DomainException("telephony.no_media", $"No media session for call '{CallId}' on this silo.", status: 409);
 
         var now = _time.GetUtcNow();
         S.Started = true;
@@ -165,80 +185,47 @@ public sealed class CallGrain : Grain, ICallGrain
         S.To = start.To;
         S.Language = string.IsNullOrWhiteSpace(start.Language) ? null : start.Language.Trim().ToLowerInvariant();
         S.Priority = start.Priority;
+        S.RequestedQueueId = start.QueueId;
         S.ArrivedAt = now;
-        S.State = CallState.Arrived;
-        _media = _mediaRegistry.Find(CallId, start.Channel);
-        if (_media is null)
+        if (command == CallCommand.BeginIvr)
         {
-            S.Started = false;
-            throw new DomainException("telephony.no_media", $"No media session for call '{CallId}' on this silo.", status: 409);
+            S.State = CallState.Ivr;
+            _logger.LogDebug("Call {CallId} arrived on {Channel} and enters the IVR", CallId, start.Channel);
+            await SaveAndPublishAsync("call.ivr");
+            return Snapshot();
         }
+        S.State = CallState.Arrived;
+        _logger.LogDebug("Call {CallId} arrived on {Channel}", CallId, start.Channel);
+        await EnterFirstQueueAsync(start.QueueId, now);
+        return Snapshot();
+    }
 
-        var queueId = start.QueueId
-            ?? (S.Language is not null && _options.LanguageQueues.TryGetValue(S.Language, out var byLanguage) ? byLanguage : _options.DefaultQueue);
-        _logger.LogDebug("Call {CallId} arrived on {Channel} for {QueueId}", CallId, start.Channel, queueId);
+    /// <summary>The queue a new call goes to: the one asked for, else its language's, else the default.</summary>
+    private string HomeQueue(string? requested) =>
+        requested
+        ?? (S.Language is not null && _options.LanguageQueues.TryGetValue(S.Language, out var byLanguage) ? byLanguage : _options.DefaultQueue);
+
+    private async Task EnterFirstQueueAsync(string? requested, DateTimeOffset now)
+    {
         try
         {
-            await EnterQueueAsync(queueId, now);
+            await EnterQueueAsync(HomeQueue(requested), now);
         }
         catch (DomainException e) when (e.Code == "queue.not_found")
         {
             await FinishAsync(CallState.Failed, "queue_not_found");
             throw;
         }
-        return Snapshot();
-    }
-
-    public async Task<CallSnapshot> BeginIvrAsync(CallStart start)
-    {
-        if (S.Started) return Snapshot(); // a retried hand-over
-        if (start.Channel == CallChannel.Simulated && !_options.SimulatedTrunkEnabled)
-            throw new DomainException("sim.disabled", "The simulated trunk is switched off.", status: 404);
-
-        S.Started = true;
-        S.Channel = start.Channel;
-        S.From = start.From;
-        S.To = start.To;
-        S.Language = string.IsNullOrWhiteSpace(start.Language) ? null : start.Language.Trim().ToLowerInvariant();
-        S.Priority = start.Priority;
-        S.RequestedQueueId = start.QueueId;
-        S.ArrivedAt = _time.GetUtcNow();
-        S.State = CallState.Arrived;
-        _media = _mediaRegistry.Find(CallId, start.Channel);
-        if (_media is null)
-        {
-            S.Started = false;
-            throw new DomainException("telephony.no_media", $"No media session for call '{CallId}' on this silo.", status: 409);
-        }
-        S.State = CallState.Ivr;
-        _logger.LogDebug("Call {CallId} arrived on {Channel} and enters the IVR", CallId, start.Channel);
-        await SaveAndPublishAsync("call.ivr");
-        return Snapshot();
     }
 
     public async Task<CallSnapshot> EnqueueFromIvrAsync(string? queueId, int priority)
     {
         if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
-        if (S.State != CallState.Ivr)
-        {
-            if (S.QueuedAt is not null) return Snapshot(); // a retry: the call already went to its queue
-            throw StateConflict("join a queue from the IVR");
-        }
-        var target = queueId
-            ?? S.RequestedQueueId
-            ?? (S.Language is not null && _options.LanguageQueues.TryGetValue(S.Language, out var byLanguage) ? byLanguage : _options.DefaultQueue);
+        if (!Require(CallCommand.EnqueueFromIvr).Applies) return Snapshot(); // a retry: the call already went to its queue
         S.Priority = priority;
         _ivrNode = null;
-        _logger.LogDebug("Call {CallId} leaves the IVR for {QueueId}", CallId, target);
-        try
-        {
-            await EnterQueueAsync(target, _time.GetUtcNow());
-        }
-        catch (DomainException e) when (e.Code == "queue.not_found")
-        {
-            await FinishAsync(CallState.Failed, "queue_not_found");
-            throw;
-        }
+        _logger.LogDebug("Call {CallId} leaves the IVR", CallId);
+        await EnterFirstQueueAsync(queueId ?? S.RequestedQueueId, _time.GetUtcNow());
         return Snapshot();
     }
 
@@ -254,8 +241,7 @@ public sealed class CallGrain : Grain, ICallGrain
         if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
         if (final is not (CallState.Ended or CallState.Voicemail or CallState.Failed))
             throw new DomainException("validation.failed", $"The IVR cannot end a call as {Names.Of(final)}.", status: 400);
-        if (IsFinal(S.State)) return Snapshot(); // a retry, or the caller hung up first
-        if (S.State is not (CallState.Arrived or CallState.Ivr)) throw StateConflict("end in the IVR");
+        if (!Require(CallCommand.EndInIvr).Applies) return Snapshot(); // a retry, or the caller hung up first
         await FinishAsync(final, reason);
         return Snapshot();
     }
@@ -292,7 +278,7 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task<CallSnapshot> RequestCallbackAsync()
     {
-        if (S.State != CallState.Queued) throw StateConflict("become a callback");
+        Require(CallCommand.RequestCallback, CallActor.Caller);
         await BecomeCallbackAsync(requestedByCaller: true);
         return Snapshot();
     }
@@ -300,22 +286,24 @@ public sealed class CallGrain : Grain, ICallGrain
     public async Task<CallSnapshot> HangupAsync(CallParty by)
     {
         if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
+        var actor = by switch { CallParty.Caller => CallActor.Caller, CallParty.Agent => CallActor.Seat, _ => CallActor.System };
+        var decision = Require(CallCommand.Hangup, actor);
+        if (!decision.Applies) return Snapshot(); // over already
         var now = _time.GetUtcNow();
         switch (S.State)
         {
             case CallState.Arrived or CallState.Ivr:
-                await FinishAsync(CallState.Ended, by == CallParty.Caller ? "caller_hangup_ivr" : "system_hangup");
+                await FinishAsync(decision.Next, by == CallParty.Caller ? "caller_hangup_ivr" : "system_hangup");
                 break;
             case CallState.Queued or CallState.Offering:
                 {
                     var seat = S.State == CallState.Offering ? S.SeatJobNo : null;
-                    DisarmRing();
                     var enqueuedAt = S.EnqueuedAt ?? now;
                     var queues = S.Queues.ToList();
-                    await FinishAsync(by == CallParty.Caller ? CallState.Abandoned : CallState.Ended,
-                        by == CallParty.Caller ? "abandoned" : "system_hangup");
+                    var abandoned = decision.Next == CallState.Abandoned;
+                    await FinishAsync(decision.Next, abandoned ? "abandoned" : "system_hangup");
                     if (seat is not null) await TellAsync(() => Seat(seat).ReleaseReservationAsync(CallId), "seat", seat);
-                    await Task.WhenAll(queues.Select((q, i) => TellAsync(() => i == 0 && by == CallParty.Caller
+                    await Task.WhenAll(queues.Select((q, i) => TellAsync(() => i == 0 && abandoned
                         ? Queue(q).AbandonAsync(CallId, enqueuedAt)
                         : Queue(q).RemoveAsync(CallId), "queue", q)));
                     break;
@@ -323,29 +311,27 @@ public sealed class CallGrain : Grain, ICallGrain
             case CallState.CallbackWaiting:
                 {
                     var queues = S.Queues.ToList();
-                    await FinishAsync(CallState.Ended, "callback_cancelled");
+                    await FinishAsync(decision.Next, "callback_cancelled");
                     await Task.WhenAll(queues.Select(q => Queue(q).RemoveAsync(CallId)));
                     break;
                 }
             case CallState.Dialing when S.SeatJobNo is { } dialingSeat:
-                {
-                    // An outbound call hung up before the citizen answered: cancelled by the agent, or the agent's phone gave up.
-                    await FinishAsync(CallState.Ended, by == CallParty.Agent ? "cancelled" : "not_connected");
-                    await Seat(dialingSeat).ReleaseReservationAsync(CallId);
-                    break;
-                }
+                // An outbound call hung up before the citizen answered: cancelled by the agent, or the agent's phone gave up.
+                await FinishAsync(decision.Next, by == CallParty.Agent ? "cancelled" : "not_connected");
+                await Seat(dialingSeat).ReleaseReservationAsync(CallId);
+                break;
             case CallState.Dialing:
                 // The caller hung up while the department or outside number it was handed to still rang.
-                await FinishAsync(CallState.Ended, by == CallParty.Caller ? "caller_hangup_transfer" : "system_hangup");
+                await FinishAsync(decision.Next, by == CallParty.Caller ? "caller_hangup_transfer" : "system_hangup");
                 break;
             case CallState.Talking:
                 {
                     var seat = S.SeatJobNo!;
-                    await LetPartyGoAsync();
-                    S.State = CallState.Wrapup;
+                    S.State = decision.Next;
                     S.EndedAt = now;
                     S.OnHold = false;
                     S.EndReason = by switch { CallParty.Caller => "caller_hangup", CallParty.Agent => "agent_hangup", _ => "system_hangup" };
+                    await LetPartyGoAsync();
                     if (_media is not null) await _media.HangupAsync();
                     await SaveAndPublishAsync("call.wrapup");
                     await Seat(seat).OnCallEndedAsync(CallId);
@@ -359,8 +345,8 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public Task<OfferResult> TryOfferAsync(string queueId, string jobNo, int ringTimeoutSeconds)
     {
-        if (S.State == CallState.Offering) return Task.FromResult(OfferResult.AlreadyOffered);
-        if (S.State is not (CallState.Queued or CallState.CallbackWaiting)) return Task.FromResult(OfferResult.NotWaiting);
+        if (!Decide(CallCommand.Offer).Applies)
+            return Task.FromResult(S.State == CallState.Offering ? OfferResult.AlreadyOffered : OfferResult.NotWaiting);
         Offer(queueId, jobNo, ringTimeoutSeconds);
         // Not awaited: the offer is decided; its record follows without holding up the queue.
         _ = SaveAndPublishAsync("call.offered");
@@ -369,12 +355,14 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task<CallSnapshot> AnswerAsync(string jobNo)
     {
-        if (S.State != CallState.Offering || S.SeatJobNo != jobNo)
-            throw StateConflict($"be answered by seat {jobNo}");
-        if (S.IsCallback && await CanCallBackAsync(jobNo)) return await CallBackAsync(jobNo);
+        // A callback task answered by an agent with a phone dials the citizen instead: asked before deciding, so the
+        // decision and the state change that follows it have no await between them (a ring-out may come meanwhile).
+        var callBack = S.IsCallback && S.State == CallState.Offering && S.SeatJobNo == jobNo && await CanCallBackAsync(jobNo);
+        var decision = Require(CallCommand.Answer, ActorFor(jobNo));
         DisarmRing();
+        if (callBack) return await CallBackAsync(jobNo);
         var now = _time.GetUtcNow();
-        S.State = CallState.Talking;
+        S.State = decision.Next;
         S.AnsweredAt = now;
         // A direct transfer between seats was offered by no queue: its queues counted the call when it was
         // first answered and let it go then.
@@ -403,10 +391,8 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task<CallSnapshot> HoldAsync(string jobNo, bool onHold)
     {
-        if (S.State != CallState.Talking || S.SeatJobNo != jobNo) throw StateConflict(onHold ? "be held" : "be resumed");
+        Require(onHold ? CallCommand.Hold : CallCommand.Resume, ActorFor(jobNo));
         if (S.OnHold == onHold) return Snapshot();
-        if (S.Participant is not null)
-            throw new DomainException("call.party_present", $"Call {CallId} has a third party on the line; end that first.", status: 409);
         S.OnHold = onHold;
         if (_media is not null) await _media.HoldAsync(onHold);
         await SaveAndPublishAsync(onHold ? "call.held" : "call.resumed");
@@ -415,9 +401,6 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task<CallSnapshot> TransferAsync(string jobNo, TransferTarget target)
     {
-        if (S.State != CallState.Talking || S.SeatJobNo != jobNo) throw StateConflict("be transferred");
-        if (S.Participant is not null)
-            throw new DomainException("call.party_present", $"Call {CallId} has a third party on the line; end that first.", status: 409);
         if (target.Attended && target.Kind == TransferTargetKind.Queue)
             throw new DomainException("validation.failed", "An attended transfer goes to a seat, a department or a number, not a queue.", status: 400);
         if (target.Attended || target.Kind is TransferTargetKind.Department or TransferTargetKind.Number)
@@ -425,13 +408,20 @@ public sealed class CallGrain : Grain, ICallGrain
             // Attended: consult the target first (the caller hears music), then complete. Blind to the outside: hand over.
             return await AddPartyAsync(jobNo, target.Attended ? ParticipantRole.Consultation : ParticipantRole.TransferOut, target);
         }
+        Require(CallCommand.Transfer, ActorFor(jobNo));
 
-        var config = await Queue(target.Kind == TransferTargetKind.Queue ? target.Id : S.QueueId ?? _options.DefaultQueue).GetConfigAsync();
-        if (target.Kind == TransferTargetKind.Seat)
+        var homeQueue = S.QueueId ?? _options.DefaultQueue;
+        var config = await Queue(target.Kind == TransferTargetKind.Queue ? target.Id : homeQueue).GetConfigAsync();
+        var reserved = target.Kind == TransferTargetKind.Seat
+            && await Seat(target.Id).TryReserveAsync(new SeatOffer(CallId, homeQueue, S.IsCallback, config.WrapUpSeconds));
+        if (target.Kind == TransferTargetKind.Seat && !reserved)
+            throw new DomainException("seat.unavailable", $"Seat {target.Id} is not ready to take a transfer.", status: 409);
+        // Decided again after the awaits: a hang-up or a third party may have come meanwhile.
+        var decision = Decide(CallCommand.Transfer, ActorFor(jobNo));
+        if (decision.Refused)
         {
-            var reserved = await Seat(target.Id).TryReserveAsync(new SeatOffer(CallId, S.QueueId ?? _options.DefaultQueue, S.IsCallback, config.WrapUpSeconds));
-            if (!reserved)
-                throw new DomainException("seat.unavailable", $"Seat {target.Id} is not ready to take a transfer.", status: 409);
+            if (reserved) await TellAsync(() => Seat(target.Id).ReleaseReservationAsync(CallId), "seat", target.Id);
+            throw decision.ToException(CallId);
         }
 
         _logger.LogDebug("Call {CallId} transferred by {JobNo} to {Kind} {Target}", CallId, jobNo, target.Kind, target.Id);
@@ -439,14 +429,13 @@ public sealed class CallGrain : Grain, ICallGrain
         if (target.Kind == TransferTargetKind.Seat)
         {
             // A direct offer to the colleague's seat; if it rings out the call goes back to its queue.
-            S.QueueId ??= _options.DefaultQueue;
-            S.State = CallState.Queued;
+            S.QueueId = homeQueue;
+            S.State = decision.Next;
             Offer(null, target.Id, config.RingTimeoutSeconds);
             await SaveAndPublishAsync("call.transferred");
         }
         else
         {
-            S.State = CallState.Queued;
             S.SeatJobNo = null;
             await EnterQueueAsync(target.Id, _time.GetUtcNow());
         }
@@ -458,7 +447,7 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task<CallSnapshot> DialOutAsync(OutboundCall call)
     {
-        if (S.Started) return Snapshot(); // a retried request
+        if (!CallLifecycle.Decide(S.Started ? S.State : CallState.Arrived, CallCommand.DialOut).Applies) return Snapshot(); // a retried request
         if (_dialer.CannotDial is { } why) throw new DomainException("telephony.not_available", why, status: 501);
         await RequirePhoneAsync(call.JobNo);
         // The wrap-up after the call is the one of the first queue the agent serves.
@@ -493,7 +482,7 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task OnDialedAsync(DialOutcome outcome, string? reason)
     {
-        if (S.State != CallState.Dialing || !S.Outbound || S.SeatJobNo is not { } seat) return;
+        if (!Decide(CallCommand.Dialed).Applies || S.SeatJobNo is not { } seat) return;
         if (outcome == DialOutcome.Connected)
         {
             S.State = CallState.Talking;
@@ -532,20 +521,22 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task<CallSnapshot> AddPartyAsync(string jobNo, ParticipantRole role, TransferTarget to)
     {
-        if (S.State != CallState.Talking || S.SeatJobNo != jobNo) throw StateConflict("take a third party");
+        if (role is not (ParticipantRole.Conference or ParticipantRole.Consultation or ParticipantRole.TransferOut))
+            throw new DomainException("validation.failed", $"An agent cannot bring a party in as {Names.Of(role)}.", status: 400);
         if (to.Kind == TransferTargetKind.Queue)
             throw new DomainException("validation.failed", "A queue cannot join a call; transfer the call to it instead.", status: 400);
         if (to.Kind == TransferTargetKind.Seat && to.Id == jobNo)
             throw new DomainException("validation.failed", "The agent is already in the call.", status: 400);
+        var command = role == ParticipantRole.TransferOut ? CallCommand.TransferOut : CallCommand.AddParty;
+        Require(command, ActorFor(jobNo));
         var target = await ResolveAsync(to);
-        if (role is not (ParticipantRole.Conference or ParticipantRole.Consultation or ParticipantRole.TransferOut))
-            throw new DomainException("validation.failed", $"An agent cannot bring a party in as {Names.Of(role)}.", status: 400);
         if (role == ParticipantRole.TransferOut && target.Kind != PartyAddressKind.Number)
             throw new DomainException("validation.failed", "A blind transfer out goes to a department or a number.", status: 400);
-        if (S.Participant is not null)
-            throw new DomainException("call.party_present", $"Call {CallId} already has a third party on the line.", status: 409);
-        // Taken before the first await, so a second click cannot bring in a second party.
-        S.Participant = new CallParticipant(role, target, jobNo, Connected: false, _time.GetUtcNow());
+        // Decided again after the look-up, and the party taken before the next await, so a hang-up meanwhile is
+        // respected and a second click cannot bring in a second party.
+        var decision = Require(command, ActorFor(jobNo));
+        var party = new CallParticipant(role, target, jobNo, Connected: false, _time.GetUtcNow());
+        S.Participant = party;
         if (target.Kind == PartyAddressKind.Seat)
         {
             try
@@ -554,8 +545,14 @@ public sealed class CallGrain : Grain, ICallGrain
             }
             catch
             {
-                S.Participant = null;
+                if (ReferenceEquals(S.Participant, party)) S.Participant = null;
                 throw;
+            }
+            if (!ReferenceEquals(S.Participant, party))
+            {
+                // The call moved on (hung up) while the colleague was being held: let the colleague go again.
+                await TellAsync(() => Seat(target.Address).ReleaseReservationAsync(CallId), "seat", target.Address);
+                throw StateConflict("take a third party");
             }
         }
         S.OnHold = false;
@@ -563,7 +560,7 @@ public sealed class CallGrain : Grain, ICallGrain
         if (role == ParticipantRole.TransferOut)
         {
             // Blind: the agent is free at once; the caller waits with music while the target rings.
-            S.State = CallState.Dialing;
+            S.State = decision.Next;
             S.SeatJobNo = null;
             await SaveAndPublishAsync("call.transferring");
             await Seat(jobNo).OnCallEndedAsync(CallId);
@@ -578,32 +575,35 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task<CallSnapshot> DropPartyAsync(string jobNo)
     {
-        if (S.State != CallState.Talking || S.Participant is not { } party || (jobNo != S.SeatJobNo && jobNo != party.By))
-            throw StateConflict($"let a third party go for {jobNo}");
+        Require(CallCommand.DropParty, ActorFor(jobNo));
+        var letGo = LetPartyGoAsync(); // the party is gone from the record before the first await
         if (_media is not null) await _media.DropPartyAsync();
-        await LetPartyGoAsync();
+        await letGo;
         await SaveAndPublishAsync("call.party_left");
         return Snapshot();
     }
 
     public async Task<CallSnapshot> CompleteTransferAsync(string jobNo)
     {
-        if (S.State != CallState.Talking || S.SeatJobNo != jobNo
-            || S.Participant is not { Role: ParticipantRole.Consultation, Connected: true } party)
-            throw StateConflict("complete an attended transfer");
+        Require(CallCommand.CompleteTransfer, ActorFor(jobNo));
+        var party = S.Participant!;
         var colleague = party.Target.Kind == PartyAddressKind.Seat ? party.Target.Address : null;
-        if (_media is not null) await _media.CompleteTransferAsync(colleague);
         _logger.LogInformation("Call {CallId}: seat {JobNo} completes the transfer to {Target}", CallId, jobNo, party.Target.Label ?? party.Target.Address);
         if (colleague is not null)
         {
+            // The colleague holds the call from here on, before the first await: a hang-up meanwhile reaches the colleague.
             S.Participant = null;
             S.SeatJobNo = colleague;
             if (!S.OfferedSeats.Contains(colleague)) S.OfferedSeats.Add(colleague);
+            if (_media is not null) await _media.CompleteTransferAsync(colleague);
             await Seat(colleague).OnCallAnsweredAsync(CallId);
             await SaveAndPublishAsync("call.transferred");
         }
         else
         {
+            S.State = CallState.Dialing; // handed over: nobody of the hotline's talks on it any more
+            S.SeatJobNo = null;
+            if (_media is not null) await _media.CompleteTransferAsync(null);
             await FinishAsync(CallState.Ended, "transferred_out");
         }
         await Seat(jobNo).OnCallEndedAsync(CallId);
@@ -614,12 +614,13 @@ public sealed class CallGrain : Grain, ICallGrain
     {
         if (mode is not (ParticipantRole.Monitor or ParticipantRole.Whisper or ParticipantRole.Barge))
             throw new DomainException("validation.failed", $"A supervisor joins to monitor, whisper or barge in, not as {Names.Of(mode)}.", status: 400);
-        if (S.State != CallState.Talking) throw StateConflict($"be supervised by {supervisorJobNo}");
+        Require(CallCommand.Supervise, CallActor.Supervisor);
         await RequirePhoneAsync(supervisorJobNo);
-        if (S.State != CallState.Talking) throw StateConflict($"be supervised by {supervisorJobNo}");
-        if (S.Participant is { By: var by, Connected: true } current && by == supervisorJobNo
-            && current.Role is ParticipantRole.Monitor or ParticipantRole.Whisper or ParticipantRole.Barge)
+        Require(CallCommand.Supervise, CallActor.Supervisor); // again after the look-up
+        if (S.Participant is { } current)
         {
+            if (current.By != supervisorJobNo)
+                throw new DomainException(CallLifecycle.PartyPresent, $"Call {CallId} already has a third party on the line.", Names.Of(S.State));
             // Already on the line: listening turns into whispering or barging in without a new ring.
             if (current.Role == mode) return Snapshot();
             S.Participant = current with { Role = mode };
@@ -627,8 +628,6 @@ public sealed class CallGrain : Grain, ICallGrain
             await SaveAndPublishAsync($"call.{Names.Of(mode)}");
             return Snapshot();
         }
-        if (S.Participant is not null)
-            throw new DomainException("call.party_present", $"Call {CallId} already has a third party on the line.", status: 409);
         S.Participant = new CallParticipant(mode, new PartyAddress(PartyAddressKind.Seat, supervisorJobNo, supervisorJobNo), supervisorJobNo, Connected: false, _time.GetUtcNow());
         S.OnHold = false;
         _logger.LogInformation("Call {CallId}: supervisor {Supervisor} joins to {Mode}", CallId, supervisorJobNo, mode);
@@ -639,10 +638,9 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task OnPartyAsync(ParticipantRole role, DialOutcome outcome, string? reason)
     {
-        if (S.Participant is not { } party || party.Role != role) return;
+        if (S.Participant is not { } party || party.Role != role || !Decide(CallCommand.PartyDialed).Applies) return;
         if (role == ParticipantRole.TransferOut)
         {
-            if (S.State != CallState.Dialing) return;
             if (outcome == DialOutcome.Connected)
             {
                 S.Participant = party with { Connected = true };
@@ -657,7 +655,6 @@ public sealed class CallGrain : Grain, ICallGrain
             StartHeartbeat();
             return;
         }
-        if (S.State != CallState.Talking) return;
         if (outcome == DialOutcome.Connected)
         {
             if (party.Connected) return;
@@ -672,7 +669,7 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task WrapUpDoneAsync(string jobNo)
     {
-        if (S.State != CallState.Wrapup || S.SeatJobNo != jobNo) return;
+        if (!Decide(CallCommand.WrapUpDone, ActorFor(jobNo)).Applies) return;
         S.WrapUpEndedAt = _time.GetUtcNow();
         // If this write fails the call is ended all the same and its heartbeat writes the record again.
         await FinishAsync(CallState.Ended, S.EndReason);
@@ -680,7 +677,7 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task<bool> ExitQueueAsync(string queueId, QueueExitDestination destination)
     {
-        if (S.State != CallState.Queued || S.QueueId != queueId) return false;
+        if (!Decide(CallCommand.ExitQueue).Applies || S.QueueId != queueId) return false;
         if (destination == QueueExitDestination.Callback)
         {
             await BecomeCallbackAsync(requestedByCaller: false);
@@ -694,7 +691,7 @@ public sealed class CallGrain : Grain, ICallGrain
 
     public async Task OverflowAsync(string fromQueueId, string toQueueId)
     {
-        if (S.State is not (CallState.Queued or CallState.CallbackWaiting or CallState.Offering)) return;
+        if (!Decide(CallCommand.Overflow).Applies) return;
         if (S.QueueId != fromQueueId || S.Queues.Contains(toQueueId)) return;
         S.Queues.Add(toQueueId);
         _logger.LogDebug("Call {CallId} overflows from {From} to {To}", CallId, fromQueueId, toQueueId);
@@ -788,13 +785,14 @@ public sealed class CallGrain : Grain, ICallGrain
     /// <summary>The offer rang out: the seat goes not ready and the call goes back to the head of its line.</summary>
     private async Task RingNoAnswerAsync(string jobNo, DateTimeOffset offeredAt)
     {
-        if (S.State != CallState.Offering || S.SeatJobNo != jobNo || S.OfferedAt != offeredAt) return;
+        var decision = Decide(CallCommand.RingOut);
+        if (!decision.Applies || S.SeatJobNo != jobNo || S.OfferedAt != offeredAt) return;
         DisarmRing();
         var queueId = S.OfferingQueue;
         S.RingNoAnswerCount++;
         S.SeatJobNo = null;
         S.OfferingQueue = null;
-        S.State = S.IsCallback ? CallState.CallbackWaiting : CallState.Queued;
+        S.State = decision.Next;
         _logger.LogDebug("Call {CallId} rang out at seat {JobNo}", CallId, jobNo);
         if (_media is not null) await _media.WithdrawOfferAsync(jobNo);
         await TellAsync(() => Seat(jobNo).OnRingNoAnswerAsync(CallId), "seat", jobNo);
@@ -818,6 +816,7 @@ public sealed class CallGrain : Grain, ICallGrain
 
     private async Task LoseAsync()
     {
+        if (!Decide(CallCommand.Lose).Applies) return;
         var seat = S.SeatJobNo;
         var state = S.State;
         var queues = S.Queues.ToList();
@@ -870,7 +869,7 @@ public sealed class CallGrain : Grain, ICallGrain
             case CallState.Wrapup:
                 await CheckWrapUpAsync();
                 break;
-            case var final when IsFinal(final):
+            case var final when final.IsFinal():
                 _heartbeat?.Dispose(); // the final record is on disk now
                 _heartbeat = null;
                 break;
@@ -1044,7 +1043,7 @@ public sealed class CallGrain : Grain, ICallGrain
 
     private async Task SaveAndPublishAsync(string eventType)
     {
-        S.Silo = IsFinal(S.State) ? null : GrainContext.Address.SiloAddress?.ToParsableString();
+        S.Silo = S.State.IsFinal() ? null : GrainContext.Address.SiloAddress?.ToParsableString();
         var snapshot = Snapshot();
         _events.Publish(eventType, CallId, _time.GetUtcNow(), snapshot);
         try

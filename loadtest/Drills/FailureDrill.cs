@@ -321,7 +321,7 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
 
     /// <summary>Read back and not in a final state: a caller stranded (queued, ringing, talking) or a record never finished.</summary>
     private static bool LeftOpen(CallSnapshot? call) =>
-        call is not null && call.State is not (CallState.Ended or CallState.Abandoned or CallState.Failed or CallState.Voicemail);
+        call is not null && !call.State.IsFinal();
 
     private static bool EndedNormally(CallSnapshot? call) =>
         call is { State: CallState.Ended or CallState.Abandoned } && call.EndReason != "lost_with_silo";

@@ -263,7 +263,7 @@ public sealed class CallCentreSimulation
     /// <summary>Ends the calls still open and logs the agents out, so the silo is left idle; failures are counted apart.</summary>
     public async Task CleanUpAsync()
     {
-        var open = _calls.Values.Where(c => !c.NeverEntered && (c.Final is null || !CallTally.IsFinal(c.Final.State))).ToList();
+        var open = _calls.Values.Where(c => !c.NeverEntered && (c.Final is null || !c.Final.State.IsFinal())).ToList();
         await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (call, _) =>
         {
             try

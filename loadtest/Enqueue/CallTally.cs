@@ -20,9 +20,6 @@ public sealed class CallTally
     public int OtherTotal => Other.Values.Sum();
     public int Total => Answered + Abandoned + Lost + OtherTotal;
 
-    public static bool IsFinal(CallState state) =>
-        state is CallState.Ended or CallState.Abandoned or CallState.Voicemail or CallState.Failed;
-
     /// <summary>Counts one call; <paramref name="snapshot"/> is null when its record could not be read.</summary>
     public void Add(CallSnapshot? snapshot)
     {
@@ -38,7 +35,7 @@ public sealed class CallTally
             case { State: CallState.Abandoned }:
                 Abandoned++;
                 break;
-            case { State: var state } when IsFinal(state):
+            case { State: var state } when state.IsFinal():
                 Increment(Other, Names.Of(state));
                 break;
             default:

@@ -34,12 +34,4 @@ public sealed class CallTallyTests
         Assert.Equal(new Dictionary<string, int> { ["queued"] = 1, ["talking"] = 1, ["unreadable"] = 1 }, tally.LostIn);
         Assert.Equal(8, tally.Total);
     }
-
-    [Fact]
-    public void A_call_still_in_wrap_up_is_not_over_yet()
-    {
-        Assert.False(CallTally.IsFinal(CallState.Wrapup));
-        Assert.False(CallTally.IsFinal(CallState.CallbackWaiting));
-        Assert.True(CallTally.IsFinal(CallState.Failed));
-    }
 }
