@@ -181,13 +181,6 @@ public sealed class CallPartyGrainTests(PendingDialCluster cluster) : ClusterTes
         Assert.Equal(SeatState.Ready, (await Seat(colleague).GetAsync()).State);
     }
 
-    private async Task<string> NewSeatWithPhoneAsync(string queue, bool ready)
-    {
-        var jobNo = await NewSeatAsync(queue, ready: ready);
-        await Client.GetGrain<IPhoneRegistrationGrain>(jobNo).RegisterAsync($"sip:{jobNo}@127.0.0.1:5999", TimeSpan.FromHours(1), "udp");
-        return jobNo;
-    }
-
     private async Task<CallSnapshot> CallOfferedToAnyAsync(string callId)
     {
         var offered = await CallStateBecomesAsync(callId, CallState.Offering);

@@ -39,6 +39,14 @@ public abstract class ClusterTest(HotlineCluster cluster)
         return jobNo;
     }
 
+    /// <summary>A new seat whose agent has a registered phone (the hotline can ring it and dial out from it).</summary>
+    protected async Task<string> NewSeatWithPhoneAsync(string queue, bool ready)
+    {
+        var jobNo = await NewSeatAsync(queue, ready: ready);
+        await Client.GetGrain<IPhoneRegistrationGrain>(jobNo).RegisterAsync($"sip:{jobNo}@127.0.0.1:5999", TimeSpan.FromHours(1), "udp");
+        return jobNo;
+    }
+
     /// <summary>A new call from the simulated trunk into the queue.</summary>
     protected async Task<string> NewCallAsync(string queueId, string? language = null, int priority = 0)
     {

@@ -9,6 +9,16 @@ namespace Hotline.Tests.Cluster;
 public sealed class GrainFaults
 {
     private readonly ConcurrentDictionary<(string Method, GrainId Grain), Fault> _faults = new();
+    private readonly ConcurrentDictionary<(string Method, GrainId Grain), HeldCall> _holds = new();
+
+    /// <summary>
+    /// The next call of <paramref name="method"/> on the grain waits at the grain's door until the test releases it:
+    /// the caller is then suspended at that await, so a test can interleave another command with it.
+    /// </summary>
+    public HeldCall Hold(IAddressable grain, string method) => _holds[(method, grain.GetGrainId())] = new HeldCall();
+
+    internal Task WaitIfHeld(string method, GrainId grain) =>
+        _holds.TryRemove((method, grain), out var held) ? held.ArriveAsync() : Task.CompletedTask;
 
     /// <summary>The next <paramref name="times"/> calls of <paramref name="method"/> on the grain throw what <paramref name="error"/> makes.</summary>
     public void Fail(IAddressable grain, string method, int times, Func<Exception> error) =>
@@ -37,9 +47,29 @@ public sealed class GrainFaults
     }
 }
 
-/// <summary>Throws the failures <see cref="GrainFaults"/> holds for a call, instead of invoking the grain.</summary>
+/// <summary>One grain call held at the door: <see cref="Reached"/> when it arrives, on until <see cref="Release"/>.</summary>
+public sealed class HeldCall
+{
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Reached => _reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    public void Release() => _released.TrySetResult();
+
+    internal Task ArriveAsync()
+    {
+        _reached.TrySetResult();
+        return _released.Task;
+    }
+}
+
+/// <summary>Throws the failures <see cref="GrainFaults"/> holds for a call, instead of invoking the grain, or holds the call.</summary>
 internal sealed class GrainFaultFilter(GrainFaults faults) : IIncomingGrainCallFilter
 {
-    public Task Invoke(IIncomingGrainCallContext context) =>
-        faults.Next(context.InterfaceMethod.Name, context.TargetId) is { } error ? Task.FromException(error) : context.Invoke();
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (faults.Next(context.InterfaceMethod.Name, context.TargetId) is { } error) throw error;
+        await faults.WaitIfHeld(context.InterfaceMethod.Name, context.TargetId);
+        await context.Invoke();
+    }
 }
