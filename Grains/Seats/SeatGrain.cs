@@ -92,8 +92,7 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     public async Task<SeatSnapshot> LoginAsync(SeatLogin login)
     {
-        if (S.State is SeatState.Reserved or SeatState.Talking)
-            throw Conflict("seat.busy", "The seat cannot change its skills during a call.");
+        Require(SeatCommand.Login, SeatActor.Agent);
         foreach (var skill in login.Queues)
             if (skill.Level is < AcdRouter.MinLevel or > AcdRouter.MaxLevel)
                 throw new DomainException("validation.failed", $"Level for queue '{skill.QueueId}' must be 1 to 5.", status: 400);
@@ -101,12 +100,13 @@ public sealed class SeatGrain : Grain, ISeatGrain
         // Weighted queues first: a freed seat is announced to the queues in this order.
         var configs = await Task.WhenAll(login.Queues.Select(async q =>
             (Skill: q, Config: await GrainFactory.GetGrain<IQueueGrain>(q.QueueId).GetConfigAsync())));
+        var decision = Require(SeatCommand.Login, SeatActor.Agent); // again: an offer may have come during the look-up
         var previousQueues = S.Queues.Select(q => q.QueueId).ToList();
         S.Queues = configs.OrderByDescending(c => c.Config.Priority).ThenBy(c => c.Skill.QueueId, StringComparer.Ordinal)
             .Select(c => c.Skill).ToList();
         S.Languages = login.Languages.Select(l => l.Trim().ToLowerInvariant()).Where(l => l.Length > 0).Distinct().ToList();
         S.Extension = login.Extension;
-        if (S.State == SeatState.LoggedOut) Enter(SeatState.NotReady, LoginReason);
+        if (decision.Effect == SeatEffect.Enter) Enter(decision.Next, LoginReason);
         else S.Version++;
         StartHeartbeat();
         _logger.LogInformation("Seat {JobNo} logged in to {Queues}", JobNo, string.Join(",", S.Queues.Select(q => q.QueueId)));
@@ -116,104 +116,71 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     public async Task<SeatSnapshot> ReadyAsync()
     {
-        switch (S.State)
+        var decision = Require(SeatCommand.Ready, SeatActor.Agent);
+        switch (decision.Effect)
         {
-            case SeatState.Ready:
-                return Snapshot();
-            case SeatState.NotReady:
+            case SeatEffect.Enter:
                 S.PendingNotReady = null;
                 Enter(SeatState.Ready);
                 await SaveAndNotifyAsync("seat.ready");
-                return Snapshot();
-            case SeatState.Wrapup:
-                return await WrapUpDoneAsync();
-            default:
-                throw StateConflict("go ready");
+                break;
+            case SeatEffect.EndWrapUp:
+                await EndCallAsync(decision.Next);
+                break;
         }
+        return Snapshot();
     }
 
-    public async Task<SeatSnapshot> NotReadyAsync(string reason)
-    {
-        switch (S.State)
-        {
-            case SeatState.Ready or SeatState.NotReady:
-                Enter(SeatState.NotReady, reason);
-                await SaveAndNotifyAsync("seat.not_ready");
-                return Snapshot();
-            case SeatState.Wrapup:
-                S.PendingNotReady = reason;
-                await FinishWrapUpAsync();
-                return Snapshot();
-            case SeatState.Talking:
-                // Takes effect after the call, the way agents ask for a break mid-call.
-                S.PendingNotReady = reason;
-                await SaveAndNotifyAsync("seat.not_ready_pending");
-                return Snapshot();
-            default:
-                throw StateConflict("go not ready");
-        }
-    }
+    public Task<SeatSnapshot> NotReadyAsync(string reason) =>
+        NotReadyAsync(SeatCommand.NotReady, SeatActor.Agent, reason, "seat.not_ready_pending", "seat.not_ready");
 
     public async Task<SeatSnapshot> LogoutAsync()
     {
-        switch (S.State)
-        {
-            case SeatState.LoggedOut:
-                return Snapshot();
-            case SeatState.Reserved or SeatState.Talking:
-                throw StateConflict("log out");
-            case SeatState.Wrapup:
-                S.PendingLogout = true;
-                await FinishWrapUpAsync();
-                return Snapshot();
-            default:
-                await LogOutNowAsync("seat.logged_out");
-                return Snapshot();
-        }
+        await LogoutAsync(SeatCommand.Logout, SeatActor.Agent, null, "seat.logged_out");
+        return Snapshot();
     }
 
     public async Task<SeatSnapshot> WrapUpDoneAsync()
     {
-        if (S.State != SeatState.Wrapup) throw StateConflict("finish wrap-up");
-        await FinishWrapUpAsync();
+        var decision = Require(SeatCommand.WrapUpDone, SeatActor.Agent);
+        await EndCallAsync(decision.Next);
         return Snapshot();
     }
 
     public async Task<SeatSnapshot> AnswerAsync()
     {
-        if (S.State != SeatState.Reserved || S.CallId is null) throw StateConflict("answer");
-        await Call(S.CallId).AnswerAsync(JobNo);
+        Require(SeatCommand.Answer, SeatActor.Agent);
+        await Call(S.CallId!).AnswerAsync(JobNo);
         return Snapshot();
     }
 
     public async Task<SeatSnapshot> HangupAsync()
     {
-        // An outbound call still ringing is the agent's to cancel; an inbound offer is not the agent's to end.
-        var dialing = S.State == SeatState.Reserved && S.Offer is { Outbound: true };
-        if ((S.State != SeatState.Talking && !dialing) || S.CallId is null) throw StateConflict("hang up");
-        await Call(S.CallId).HangupAsync(CallParty.Agent);
+        // A ringing outbound call is the agent's to cancel, an inbound offer is not: the call's life cycle decides.
+        Require(SeatCommand.Hangup, SeatActor.Agent);
+        await Call(S.CallId!).HangupAsync(CallParty.Agent);
         return Snapshot();
     }
 
     public async Task<SeatSnapshot> HoldAsync(bool onHold)
     {
-        if (S.State != SeatState.Talking || S.CallId is null) throw StateConflict(onHold ? "hold" : "unhold");
-        await Call(S.CallId).HoldAsync(JobNo, onHold);
+        Require(onHold ? SeatCommand.Hold : SeatCommand.Resume, SeatActor.Agent);
+        await Call(S.CallId!).HoldAsync(JobNo, onHold);
         return Snapshot();
     }
 
     public async Task<SeatSnapshot> TransferAsync(TransferTarget target)
     {
-        if (S.State != SeatState.Talking || S.CallId is null) throw StateConflict("transfer");
+        Require(SeatCommand.Transfer, SeatActor.Agent);
         if (target.Kind == TransferTargetKind.Seat && target.Id == JobNo)
             throw new DomainException("validation.failed", "A call cannot be transferred to the seat that holds it.", status: 400);
-        await Call(S.CallId).TransferAsync(JobNo, target);
+        await Call(S.CallId!).TransferAsync(JobNo, target);
         return Snapshot();
     }
 
     public async Task<SeatSnapshot> RequestHelpAsync(string? note)
     {
-        if (S.State == SeatState.LoggedOut) throw StateConflict("call the supervisor");
+        Require(SeatCommand.Help, SeatActor.Agent);
         S.HelpRequested = true;
         S.HelpNote = note;
         S.Version++;
@@ -224,6 +191,7 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     public async Task<SeatSnapshot> ClearHelpAsync(string supervisorJobNo)
     {
+        Require(SeatCommand.ClearHelp, SeatActor.Supervisor);
         if (!S.HelpRequested) return Snapshot();
         S.HelpRequested = false;
         S.HelpNote = null;
@@ -232,49 +200,59 @@ public sealed class SeatGrain : Grain, ISeatGrain
         return Snapshot();
     }
 
-    public async Task<SeatSnapshot> ForceNotReadyAsync(string supervisorJobNo, string? reason)
+    public Task<SeatSnapshot> ForceNotReadyAsync(string supervisorJobNo, string? reason)
     {
-        reason ??= SupervisorReason;
         _logger.LogInformation("Supervisor {Supervisor} forces seat {JobNo} not ready", supervisorJobNo, JobNo);
-        switch (S.State)
-        {
-            case SeatState.LoggedOut:
-                throw StateConflict("be forced not ready");
-            case SeatState.Reserved or SeatState.Talking:
-                S.PendingNotReady = reason;
-                S.Version++;
-                await SaveAndNotifyAsync("seat.forced_not_ready_pending");
-                return Snapshot();
-            case SeatState.Wrapup:
-                S.PendingNotReady = reason;
-                await FinishWrapUpAsync();
-                return Snapshot();
-            default:
-                Enter(SeatState.NotReady, reason);
-                await SaveAndNotifyAsync("seat.forced_not_ready");
-                return Snapshot();
-        }
+        return NotReadyAsync(SeatCommand.ForceNotReady, SeatActor.Supervisor, reason ?? SupervisorReason,
+            "seat.forced_not_ready_pending", "seat.forced_not_ready");
     }
 
     public async Task<SeatSnapshot> ForceLogoutAsync(string supervisorJobNo)
     {
         _logger.LogInformation("Supervisor {Supervisor} forces seat {JobNo} out", supervisorJobNo, JobNo);
-        switch (S.State)
+        await LogoutAsync(SeatCommand.ForceLogout, SeatActor.Supervisor, "seat.forced_logout_pending", "seat.forced_logout");
+        return Snapshot();
+    }
+
+    private async Task<SeatSnapshot> NotReadyAsync(SeatCommand command, SeatActor actor, string reason, string pendingEvent, string nowEvent)
+    {
+        var decision = Require(command, actor);
+        switch (decision.Effect)
         {
-            case SeatState.LoggedOut:
-                return Snapshot();
-            case SeatState.Reserved or SeatState.Talking:
+            case SeatEffect.Defer:
+                S.PendingNotReady = reason;
+                S.Version++;
+                await SaveAndNotifyAsync(pendingEvent);
+                break;
+            case SeatEffect.EndWrapUp:
+                S.PendingNotReady = reason;
+                await EndCallAsync(decision.Next);
+                break;
+            case SeatEffect.Enter:
+                Enter(SeatState.NotReady, reason);
+                await SaveAndNotifyAsync(nowEvent);
+                break;
+        }
+        return Snapshot();
+    }
+
+    private async Task LogoutAsync(SeatCommand command, SeatActor actor, string? pendingEvent, string nowEvent)
+    {
+        var decision = Require(command, actor);
+        switch (decision.Effect)
+        {
+            case SeatEffect.Defer:
                 S.PendingLogout = true;
                 S.Version++;
-                await SaveAndNotifyAsync("seat.forced_logout_pending");
-                return Snapshot();
-            case SeatState.Wrapup:
+                await SaveAndNotifyAsync(pendingEvent!);
+                break;
+            case SeatEffect.EndWrapUp:
                 S.PendingLogout = true;
-                await FinishWrapUpAsync();
-                return Snapshot();
-            default:
-                await LogOutNowAsync("seat.forced_logout");
-                return Snapshot();
+                await EndCallAsync(decision.Next);
+                break;
+            case SeatEffect.Enter:
+                await LogOutNowAsync(nowEvent);
+                break;
         }
     }
 
@@ -282,8 +260,7 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     public Task<bool> TryReserveAsync(SeatOffer offer)
     {
-        if (S.State != SeatState.Ready || S.PendingLogout || S.PendingNotReady is not null)
-            return Task.FromResult(false);
+        if (Decide(SeatCommand.Reserve).Effect != SeatEffect.Enter) return Task.FromResult(false);
         S.Offer = offer;
         Enter(SeatState.Reserved, callId: offer.CallId, keepIdleSince: true);
         _ = NotifyAsync("seat.offered");
@@ -295,7 +272,7 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     public Task<bool> TryReserveForOutboundAsync(SeatOffer offer)
     {
-        if (S.State is not (SeatState.Ready or SeatState.NotReady) || S.PendingLogout) return Task.FromResult(false);
+        if (Decide(SeatCommand.ReserveOutbound).Effect != SeatEffect.Enter) return Task.FromResult(false);
         // A not-ready agent placing calls (return visits) stays out of the queues afterwards: the reason comes back
         // when the call and its wrap-up are done, as a supervisor's pending not-ready would.
         if (S.State == SeatState.NotReady) S.PendingNotReady ??= S.Reason;
@@ -307,80 +284,117 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     public async Task ReleaseReservationAsync(string callId)
     {
-        if (S.State != SeatState.Reserved || S.CallId != callId) return;
+        if (S.CallId != callId) return;
+        var decision = Decide(SeatCommand.Release);
+        if (decision.Effect != SeatEffect.Enter) return;
         S.Offer = null;
-        if (await ApplyPendingAsync()) return;
-        Enter(SeatState.Ready, keepIdleSince: true); // the seat keeps its turn
-        await SaveAndNotifyAsync("seat.offer_withdrawn");
+        if (decision.Next == SeatState.Ready)
+        {
+            Enter(SeatState.Ready, keepIdleSince: true); // the seat keeps its turn
+            await SaveAndNotifyAsync("seat.offer_withdrawn");
+        }
+        else await GoAfterCallAsync(decision.Next);
     }
 
     public async Task OnCallAnsweredAsync(string callId)
     {
+        var decision = Decide(SeatCommand.CallAnswered);
+        if (decision.Effect != SeatEffect.Enter)
+        {
+            _logger.LogWarning("Seat {JobNo} is {State} but call {CallId} says it was answered here; left as it is", JobNo, S.State, callId);
+            return;
+        }
         if (S.State != SeatState.Reserved || S.CallId != callId)
         {
             // The call, the authority on its offer, says this seat answered it, but the seat holds no reservation for it:
             // the seat came back from a dead silo without it (its write had not landed) or was reserved since for another
             // call (that offer rings out at its call). The agent is on the line with this call, so the seat follows.
-            if (S.State is SeatState.LoggedOut or SeatState.Talking or SeatState.Wrapup)
-            {
-                _logger.LogWarning("Seat {JobNo} is {State} but call {CallId} says it was answered here; left as it is", JobNo, S.State, callId);
-                return;
-            }
             _logger.LogWarning("Seat {JobNo} was {State} ({Held}) when call {CallId} was answered here; it takes the call", JobNo, S.State, S.CallId, callId);
             S.Offer = S.Offer is { } other ? other with { CallId = callId } : null;
         }
         S.TalkStartedAt = _time.GetUtcNow();
         S.CallsAnswered++;
-        Enter(SeatState.Talking, callId: callId);
+        Enter(decision.Next, callId: callId);
         await SaveAndNotifyAsync("seat.talking");
     }
 
     public async Task OnRingNoAnswerAsync(string callId)
     {
-        if (S.State != SeatState.Reserved || S.CallId != callId) return;
+        if (S.CallId != callId) return;
+        var decision = Decide(SeatCommand.RingOut);
+        if (decision.Effect != SeatEffect.Enter) return;
         _logger.LogDebug("Seat {JobNo} did not answer {CallId}; set not ready", JobNo, callId);
         S.Offer = null;
         S.PendingNotReady = null;
-        if (S.PendingLogout)
+        if (decision.Next == SeatState.LoggedOut)
         {
             await LogOutNowAsync("seat.logged_out");
             return;
         }
-        Enter(SeatState.NotReady, NoAnswerReason);
+        Enter(decision.Next, NoAnswerReason);
         await SaveAndNotifyAsync("seat.no_answer");
     }
 
     public async Task OnCallEndedAsync(string callId)
     {
-        if (S.CallId != callId || S.State is not (SeatState.Talking or SeatState.Reserved)) return;
-        var now = _time.GetUtcNow();
-        if (S.TalkStartedAt is { } started) S.TalkTime += now - started;
+        if (S.CallId != callId) return;
+        var decision = Decide(SeatCommand.CallEnded);
+        if (decision.Effect == SeatEffect.Keep) return;
+        if (S.TalkStartedAt is { } started) S.TalkTime += _time.GetUtcNow() - started;
         S.TalkStartedAt = null;
-        var wrapUpSeconds = S.Offer?.WrapUpSeconds ?? 0;
-        if (S.State == SeatState.Talking && wrapUpSeconds > 0)
+        if (decision.Effect == SeatEffect.Enter)
         {
-            Enter(SeatState.Wrapup, callId: callId);
+            Enter(decision.Next, callId: callId);
             ArmWrapUpTimer();
             await SaveAndNotifyAsync("seat.wrapup");
             return;
         }
-        await FinishWrapUpAsync();
+        await EndCallAsync(decision.Next);
     }
 
     // ---- internals --------------------------------------------------------------------------------
 
-    private async Task FinishWrapUpAsync()
+    private SeatFacts Facts => new(S.PendingLogout, S.PendingNotReady is not null, HasWrapUp: (S.Offer?.WrapUpSeconds ?? 0) > 0);
+
+    private SeatDecision Decide(SeatCommand command) => SeatLifecycle.Decide(S.State, command, SeatActor.System, Facts);
+
+    /// <summary>The decision for a command from the agent or a supervisor, or the domain exception when the table refuses.</summary>
+    private SeatDecision Require(SeatCommand command, SeatActor actor)
+    {
+        var decision = SeatLifecycle.Decide(S.State, command, actor, Facts);
+        return decision.Refused ? throw decision.ToException(JobNo) : decision;
+    }
+
+    /// <summary>The seat is done with its call (wrap-up over, or no wrap-up): it goes where the table says, then tells the call.</summary>
+    private async Task EndCallAsync(SeatState next)
     {
         _wrapUpTimer?.Dispose();
         _wrapUpTimer = null;
         var callId = S.CallId;
         S.Offer = null;
-        if (!await ApplyPendingAsync())
-        {
-            Enter(SeatState.Ready);
-            await SaveAndNotifyAsync("seat.ready");
-        }
+        await GoAfterCallAsync(next);
         if (callId is not null) await TellWrapUpDoneAsync(callId);
+    }
+
+    /// <summary>Enters the state a seat takes after a call: out, not ready for the reason that waited, or ready.</summary>
+    private async Task GoAfterCallAsync(SeatState next)
+    {
+        switch (next)
+        {
+            case SeatState.LoggedOut:
+                await LogOutNowAsync("seat.logged_out");
+                break;
+            case SeatState.NotReady:
+                var reason = S.PendingNotReady;
+                S.PendingNotReady = null;
+                Enter(SeatState.NotReady, reason);
+                await SaveAndNotifyAsync("seat.not_ready");
+                break;
+            default:
+                Enter(SeatState.Ready);
+                await SaveAndNotifyAsync("seat.ready");
+                break;
+        }
     }
 
     /// <summary>
@@ -399,24 +413,6 @@ public sealed class SeatGrain : Grain, ISeatGrain
             _wrapUpNotTold = callId;
             _logger.LogWarning(e, "Seat {JobNo} could not end the wrap-up of call {CallId}; telling it again next heartbeat", JobNo, callId);
         }
-    }
-
-    /// <summary>Applies a logout or not-ready that waited for the call to end; true when one did.</summary>
-    private async Task<bool> ApplyPendingAsync()
-    {
-        if (S.PendingLogout)
-        {
-            await LogOutNowAsync("seat.logged_out");
-            return true;
-        }
-        if (S.PendingNotReady is { } reason)
-        {
-            S.PendingNotReady = null;
-            Enter(SeatState.NotReady, reason);
-            await SaveAndNotifyAsync("seat.not_ready");
-            return true;
-        }
-        return false;
     }
 
     private async Task LogOutNowAsync(string eventType)
@@ -453,7 +449,8 @@ public sealed class SeatGrain : Grain, ISeatGrain
         var due = S.StateSince + TimeSpan.FromSeconds(seconds) - _time.GetUtcNow();
         _wrapUpTimer = this.RegisterGrainTimer(async _ =>
         {
-            if (S.State == SeatState.Wrapup) await FinishWrapUpAsync();
+            var decision = Decide(SeatCommand.WrapUpTimer);
+            if (decision.Effect == SeatEffect.EndWrapUp) await EndCallAsync(decision.Next);
         }, new GrainTimerCreationOptions(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
     }
 
@@ -577,10 +574,4 @@ public sealed class SeatGrain : Grain, ISeatGrain
         S.Queues.ToList(), S.Languages.ToList(), S.CallsAnswered, S.TalkTime, S.HelpRequested, S.Version);
 
     private ICallGrain Call(string callId) => GrainFactory.GetGrain<ICallGrain>(callId);
-
-    private DomainException StateConflict(string action) => S.State == SeatState.LoggedOut
-        ? new DomainException("seat.not_logged_in", $"Seat {JobNo} is not logged in.", Names.Of(S.State))
-        : new DomainException("seat.invalid_transition", $"Seat {JobNo} cannot {action} while {Names.Of(S.State)}.", Names.Of(S.State));
-
-    private DomainException Conflict(string code, string message) => new(code, message, Names.Of(S.State));
 }
