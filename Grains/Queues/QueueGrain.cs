@@ -51,6 +51,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
     // When each logged-in seat last told this activation what it is; see WakeSilentSeats.
     private readonly Dictionary<string, DateTimeOffset> _seatHeardAt = new(StringComparer.Ordinal);
     private AcdRouter _router = null!;
+    private QueuePolicy _policy = null!;
     private EventPublisher _events = null!;
     private long _sequence;
     private bool _countersDirty;
@@ -73,6 +74,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
     private string Id => this.GetPrimaryKeyString();
     private QueueConfig Config => _state.State.Config;
+    private QueueStaffing Staffing => QueueStaffing.Of(_seats.Values);
 
     private enum EntryStatus { Waiting, Offering, Elsewhere }
 
@@ -88,6 +90,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _router = new AcdRouter(Config.Strategy);
+        _policy = new QueuePolicy(Config);
         _events = EventPublisher.For(this, EventTopics.Queues, _logger);
         if (_state.State.Counters.Since == default)
             _state.State.Counters = _state.State.Counters with { Since = _time.GetUtcNow() };
@@ -112,6 +115,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
         var strategyChanged = !_state.State.Configured || config.Strategy != Config.Strategy;
         _state.State.Config = config;
         _state.State.Configured = true;
+        _policy = new QueuePolicy(config);
         if (strategyChanged) RebuildRouter();
         await _writer.WriteAsync();
         await GrainFactory.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Centre).AddAsync(Id);
@@ -145,11 +149,11 @@ public sealed class QueueGrain : Grain, IQueueGrain
         }
 
         var isVisit = entry.FromQueue is not null && entry.FromQueue != Id;
-        if (!isVisit && !entry.IsCallback && Config.MaxLength is int max && LiveWaitingCount() >= max)
+        if (_policy.Refusal(isVisit, entry.IsCallback, LiveWaitingCount()) is { } destination)
         {
-            _logger.LogDebug("Queue {QueueId} full ({Max}); {CallId} goes to {Destination}", Id, max, entry.CallId, Config.ExitDestination);
-            CountExit(Config.ExitDestination);
-            return Task.FromResult(new QueuePosition(false, 0, 0, Config.ExitDestination));
+            _logger.LogDebug("Queue {QueueId} full ({Max}); {CallId} goes to {Destination}", Id, Config.MaxLength, entry.CallId, destination);
+            CountExit(destination);
+            return Task.FromResult(new QueuePosition(false, 0, 0, destination));
         }
 
         _departed.Remove(entry.CallId); // e.g. transferred back into this queue
@@ -189,8 +193,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
     public Task AbandonAsync(string callId, DateTimeOffset enqueuedAt)
     {
         Depart(callId);
-        var waited = _time.GetUtcNow() - enqueuedAt;
-        var isShort = waited < TimeSpan.FromSeconds(Config.ShortAbandonSeconds);
+        var isShort = _policy.IsShortAbandon(_time.GetUtcNow() - enqueuedAt);
         Count(c => c with { Abandoned = c.Abandoned + 1, ShortAbandoned = c.ShortAbandoned + (isShort ? 1 : 0) });
         PublishChanged("queue.call_abandoned");
         Dispatch(); // a seat the call was ringing at is free again
@@ -234,7 +237,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
     {
         Depart(callId);
         var waited = Math.Max(0, (answeredAt - enqueuedAt).TotalSeconds);
-        var within = waited <= Config.ServiceLevelSeconds;
+        var within = _policy.WithinServiceLevel(waited);
         Count(c => c with
         {
             Answered = c.Answered + 1,
@@ -285,14 +288,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
         }
     }
 
-    private int MinimumLevelFor(WaitingCall call)
-    {
-        var waited = (_time.GetUtcNow() - call.EnqueuedAt).TotalSeconds;
-        var level = Config.MinimumLevel;
-        foreach (var step in Config.Widening)
-            if (waited >= step.AfterSeconds) level = Math.Min(level, step.MinimumLevel);
-        return level;
-    }
+    private int MinimumLevelFor(WaitingCall call) => _policy.MinimumLevel(_time.GetUtcNow() - call.EnqueuedAt);
 
     private async Task OfferAsync(Entry entry, ReadySeat seat)
     {
@@ -397,21 +393,19 @@ public sealed class QueueGrain : Grain, IQueueGrain
                 Forget(entry.Data.CallId);
                 continue;
             }
-            var waited = (now - entry.Data.EnqueuedAt).TotalSeconds;
             if (!IsHome(entry)) continue; // only the home queue applies its overflow and exit rules
 
-            if (!entry.Data.IsCallback && Config.MaxWaitSeconds is int maxWait && waited >= maxWait)
+            var due = _policy.Due(now - entry.Data.EnqueuedAt, entry.Data.IsCallback, entry.OverflowedTo);
+            if (due.Exit)
             {
                 (work ??= []).Add(ExitAsync(entry));
                 continue;
             }
-            foreach (var rule in Config.Overflow)
+            foreach (var queueId in due.OverflowTo)
             {
-                if (waited >= rule.AfterSeconds && entry.OverflowedTo.Add(rule.QueueId))
-                {
-                    Count(c => c with { OverflowedOut = c.OverflowedOut + 1 });
-                    (work ??= []).Add(OverflowAsync(entry.Data.CallId, rule.QueueId));
-                }
+                entry.OverflowedTo.Add(queueId);
+                Count(c => c with { OverflowedOut = c.OverflowedOut + 1 });
+                (work ??= []).Add(OverflowAsync(entry.Data.CallId, queueId));
             }
         }
         foreach (var (callId, at) in _departed.ToList())
@@ -548,37 +542,23 @@ public sealed class QueueGrain : Grain, IQueueGrain
     private QueuePosition PositionOf(string callId)
     {
         var position = _router.PositionOf(callId);
-        return new QueuePosition(true, position, EstimatedWaitSeconds(position), null);
-    }
-
-    /// <summary>
-    /// Expected wait for the caller at this position: the calls ahead, each taking an average handle time
-    /// (talk plus wrap-up), shared among the staffed seats.
-    /// </summary>
-    private int EstimatedWaitSeconds(int position)
-    {
-        if (position <= 0) return 0;
-        var loggedIn = _seats.Values.Where(s => s.State != SeatState.LoggedOut).ToList();
-        var staffed = loggedIn.Count(s => s.State != SeatState.NotReady);
-        var answered = loggedIn.Sum(s => s.CallsAnswered);
-        var talk = loggedIn.Sum(s => s.TalkTime.TotalSeconds);
-        var averageHandle = (answered > 0 ? talk / answered : 120) + Config.WrapUpSeconds;
-        return (int)Math.Ceiling(position * averageHandle / Math.Max(1, staffed));
+        return new QueuePosition(true, position, _policy.EstimatedWaitSeconds(position, Staffing), null);
     }
 
     private QueueSnapshot Snapshot()
     {
         var now = _time.GetUtcNow();
+        var staffing = Staffing;
         var waiting = new List<WaitingCallView>();
         var position = 0;
         foreach (var call in _router.InOrder())
         {
             position++;
             if (waiting.Count >= SnapshotWaitingLimit) continue;
-            waiting.Add(View(call.CallId, call.EnqueuedAt, call.Priority, call.Language, call.IsCallback, call.FromQueue, position, null, now));
+            waiting.Add(View(call.CallId, call.EnqueuedAt, call.Priority, call.Language, call.IsCallback, call.FromQueue, position, null, now, staffing));
         }
         foreach (var e in _entries.Values.Where(e => e.Status == EntryStatus.Offering))
-            waiting.Add(View(e.Data.CallId, e.Data.EnqueuedAt, e.Data.Priority, e.Data.Language, e.Data.IsCallback, e.Data.FromQueue, 0, e.OfferedTo, now));
+            waiting.Add(View(e.Data.CallId, e.Data.EnqueuedAt, e.Data.Priority, e.Data.Language, e.Data.IsCallback, e.Data.FromQueue, 0, e.OfferedTo, now, staffing));
 
         var longest = _entries.Values.Where(e => e.Status != EntryStatus.Elsewhere && !e.Data.IsCallback)
             .Select(e => (int)(now - e.Data.EnqueuedAt).TotalSeconds).DefaultIfEmpty(0).Max();
@@ -591,13 +571,13 @@ public sealed class QueueGrain : Grain, IQueueGrain
             LoggedIn: _seats.Values.Count(s => s.State != SeatState.LoggedOut));
         return new QueueSnapshot(Id, Config, waiting, _state.State.Counters, counts, longest,
             _seats.Values.Where(s => s.State == SeatState.Ready).Select(s => s.JobNo).Order().ToList(),
-            _router.WaitingCount, EstimatedWaitSeconds(_router.WaitingCount + 1));
+            _router.WaitingCount, _policy.EstimatedWaitSeconds(_router.WaitingCount + 1, staffing));
     }
 
     private WaitingCallView View(string callId, DateTimeOffset enqueuedAt, int priority, string? language, bool isCallback,
-        string? fromQueue, int position, string? offeredTo, DateTimeOffset now) =>
+        string? fromQueue, int position, string? offeredTo, DateTimeOffset now, QueueStaffing staffing) =>
         new(callId, position, enqueuedAt, (int)(now - enqueuedAt).TotalSeconds, priority, language, isCallback,
-            fromQueue, EstimatedWaitSeconds(position), offeredTo);
+            fromQueue, _policy.EstimatedWaitSeconds(position, staffing), offeredTo);
 
     /// <summary>Queue events are throttled to four a second; the tick sends the last one held back.</summary>
     private void PublishChanged(string type)
