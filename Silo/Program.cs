@@ -1,6 +1,7 @@
+using Hotline.Common;
 using Hotline.Silo.Hosting;
 using Hotline.Silo.Schema;
-using Hotline.Silo.Telephony;
+using Hotline.Edge;
 
 // The hotline silo: grains, the telephony edge (SIP/RTP, IVR, recordings), the dashboard, health probes. `--migrate-only` applies the schema and exits.
 try
@@ -8,7 +9,7 @@ try
     // Settings come from next to the executable, wherever it is started from (./run.sh starts it from the root).
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     var settings = builder.AddHotlineSilo();
-    builder.AddHotlineTelephony();
+    builder.AddHotlineTelephony(settings);
     if (settings.Storage == StorageMode.AdoNet)
     {
         var migrated = await SchemaMigration.RunAsync(builder.Configuration);

@@ -2,6 +2,12 @@ using System.Reflection;
 
 namespace Hotline.Ivr;
 
+/// <summary>A prompt: a WAV file <c>prompts/{Language}/{Name}.wav</c> (e.g. zh/welcome, zh/digit_7).</summary>
+public readonly record struct PromptRef(string Language, string Name)
+{
+    public override string ToString() => $"{Language}/{Name}";
+}
+
 /// <summary>The prompts a flow may name, per language: <c>prompts/{language}/{name}.wav</c>.</summary>
 public interface IPromptCatalog
 {

@@ -1,9 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Hotline.Common;
 
 namespace Hotline.Silo.Hosting;
-
-/// <summary>A setting that stops start-up; Program prints its message as one line and exits with code 2.</summary>
-public sealed class ConfigurationException(string message) : Exception(message);
 
 public static class ConfigurationCheck
 {

@@ -1,3 +1,4 @@
+using Hotline.Common;
 using Hotline.Silo.Schema;
 
 namespace Hotline.Silo.Hosting;

@@ -57,6 +57,6 @@ public sealed class InterleavingTests(PendingDialCluster cluster) : ClusterTest(
         Assert.Equal(("call.invalid_transition", "callback_waiting"), (refused.Code, refused.CurrentState));
         var after = await Call(id).GetAsync();
         Assert.Equal((CallState.CallbackWaiting, false, 1), (after.State, after.Outbound, after.RingNoAnswerCount));
-        Assert.Equal((SeatState.NotReady, SeatGrain.NoAnswerReason), ((await Seat(agent).GetAsync()).State, (await Seat(agent).GetAsync()).Reason));
+        await SeatBecomesAsync(agent, s => s.State == SeatState.NotReady && s.Reason == SeatGrain.NoAnswerReason, "not ready: it did not answer in time");
     }
 }

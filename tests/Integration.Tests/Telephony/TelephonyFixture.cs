@@ -54,7 +54,7 @@ public sealed class TelephonyFixture : IAsyncLifetime
         for (var i = 0; i < all.Length; i++)
         {
             if (!(all[i].StartsWith("warn:", StringComparison.Ordinal) || all[i].StartsWith("fail:", StringComparison.Ordinal)
-                || all[i].Contains("Hotline.Silo.Telephony", StringComparison.Ordinal))) continue;
+                || all[i].Contains("Hotline.Edge", StringComparison.Ordinal))) continue;
             kept.Add(all[i]);
             if (i + 1 < all.Length) kept.Add(all[i + 1]);
         }

@@ -1,12 +1,6 @@
-// CONTRACT between the IVR interpreter (Grains/Ivr) and the silo's telephony edge host, which implements
-// IIvrMedia over the SIP call leg's media stream and IRecordingStore over PostgreSQL. Change only with notice.
+// CONTRACT between the IVR interpreter (Edge/Ivr) and the edge's SIP call, which implements IIvrMedia over the
+// caller's media stream, and RecordingStore, which implements IRecordingStore over PostgreSQL. Change only with notice.
 namespace Hotline.Ivr;
-
-/// <summary>A prompt: a WAV file <c>prompts/{Language}/{Name}.wav</c> (e.g. zh/welcome, zh/digit_7).</summary>
-public readonly record struct PromptRef(string Language, string Name)
-{
-    public override string ToString() => $"{Language}/{Name}";
-}
 
 /// <summary>A caller's recording made by the IVR (a complaint, a mayor's-mailbox message, a voicemail).</summary>
 public sealed record IvrRecording(string Id, string Path, TimeSpan Duration);

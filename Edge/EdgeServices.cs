@@ -2,7 +2,7 @@ using Hotline.Calls;
 using Hotline.Seats;
 using Hotline.Telephony.Sip;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>What every SIP call on this silo shares, and where the edge dials a seat or a number.</summary>
 public sealed class EdgeServices(

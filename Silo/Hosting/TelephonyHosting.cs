@@ -1,15 +1,18 @@
+using Hotline.Common;
 using Hotline.Calls;
+using Hotline.Edge;
 using Hotline.Ivr;
-using Hotline.Silo.Hosting;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Silo.Hosting;
 
 public static class TelephonyHosting
 {
     /// <summary>The telephony edge, the IVR's runtime and the recordings, from validated settings.</summary>
-    public static TelephonySettings AddHotlineTelephony(this WebApplicationBuilder builder)
+    public static TelephonySettings AddHotlineTelephony(this WebApplicationBuilder builder, SiloSettings silo)
     {
         var settings = builder.Configuration.GetValidated<TelephonySettings>(TelephonySettings.Section);
+        // The edge advertises the silo's address in SDP and Contact headers unless told otherwise.
+        settings.AdvertisedAddress ??= silo.AdvertisedAddress;
         var ivr = builder.Configuration.GetValidated<IvrOptions>(IvrOptions.Section);
         var services = builder.Services;
         services.AddSingleton(settings);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Hotline.Telephony.Media;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>
 /// Runtime text-to-speech for text no prompt can hold (a department's reply read to the caller), with the same

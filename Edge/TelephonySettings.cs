@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>The silo's telephony edge (section <c>Hotline:Telephony</c>).</summary>
 public sealed class TelephonySettings : IValidatableObject

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Hotline.Ivr;
 using Hotline.Telephony.Media;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>Prompt WAVs decoded once and shared by every call (a prompt is read from disk at most once per silo).</summary>
 public sealed class PromptAudio(string root)

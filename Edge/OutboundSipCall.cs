@@ -2,7 +2,7 @@ using Hotline.Calls;
 using Hotline.Telephony.Media;
 using Hotline.Telephony.Sip;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>
 /// An outbound call (外呼) while it is being placed: the agent's registered phone rings first and hears ringback,

@@ -1,4 +1,4 @@
-using Hotline.Silo.Telephony;
+using Hotline.Edge;
 
 namespace Hotline.Tests.Telephony;
 

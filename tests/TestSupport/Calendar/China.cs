@@ -7,7 +7,7 @@ namespace Hotline.Tests.Calendar;
 /// 2025年/2026年部分节假日安排的通知): every day off (weekend days inside a holiday included) and every weekend
 /// day worked in exchange (调休上班).
 /// </summary>
-internal static class China
+public static class China
 {
     /// <summary>国办发明电〔2024〕12号, 12 November 2024.</summary>
     public static CalendarYear Year2025 { get; } = new(

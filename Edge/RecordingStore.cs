@@ -1,7 +1,7 @@
 using Hotline.Ivr;
 using Npgsql;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>A recording's row: what links the WAV file to its call and ticket.</summary>
 public sealed record RecordingRow(string Id, string CallId, string? TicketNumber, string Kind, string RelativePath, int Channels, TimeSpan Duration);

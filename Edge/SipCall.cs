@@ -4,7 +4,7 @@ using Hotline.Seats;
 using Hotline.Telephony.Media;
 using Hotline.Telephony.Sip;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>
 /// One SIP call on this silo: the citizen's leg, the agent's phone leg when there is one, a third party's leg

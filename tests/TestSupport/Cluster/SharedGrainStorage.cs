@@ -65,7 +65,7 @@ public sealed class SharedGrainStore
 }
 
 /// <summary>One named storage provider of one silo over the shared table; it completes every call synchronously, as a cache would.</summary>
-internal sealed class SharedGrainStorage(string name, SharedGrainStore store, Serializer serializer) : IGrainStorage
+public sealed class SharedGrainStorage(string name, SharedGrainStore store, Serializer serializer) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

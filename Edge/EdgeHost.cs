@@ -1,13 +1,13 @@
+using Hotline.Common;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Hotline.Calls;
 using Hotline.Seats;
-using Hotline.Silo.Hosting;
 using Hotline.Telephony.Media;
 using Hotline.Telephony.Sip;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>
 /// The silo's telephony edge: SIP on <see cref="TelephonySettings.SipPort"/>, RTP on its port range. Every inbound
@@ -16,7 +16,6 @@ namespace Hotline.Silo.Telephony;
 /// </summary>
 public sealed class EdgeHost(
     TelephonySettings settings,
-    SiloSettings silo,
     IGrainFactory grains,
     ICallMediaRegistry registry,
     RecordingStore recordings,
@@ -48,7 +47,7 @@ public sealed class EdgeHost(
         {
             BindAddress = bind,
             Port = settings.SipPort,
-            AdvertisedAddress = IPAddress.Parse(settings.AdvertisedAddress ?? silo.AdvertisedAddress),
+            AdvertisedAddress = IPAddress.Parse(settings.AdvertisedAddress ?? settings.BindAddress),
         }, _media, this, TimeProvider.System, loggers);
         try
         {

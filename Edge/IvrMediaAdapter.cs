@@ -1,7 +1,7 @@
 using Hotline.Ivr;
 using Hotline.Telephony.Media;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>The IVR's view of one SIP caller: prompts, digits and recordings on the caller leg's media stream.</summary>
 public sealed class IvrMediaAdapter(

@@ -1,7 +1,7 @@
 using Hotline.Calls;
 using Hotline.Ivr;
 
-namespace Hotline.Silo.Telephony;
+namespace Hotline.Edge;
 
 /// <summary>Runs the current IVR flow for a SIP caller; the call keeps the flow version it started with.</summary>
 public sealed class IvrLauncher(IGrainFactory grains, IIvrServices services, IvrInterpreter interpreter, ILogger<IvrLauncher> logger)
