@@ -45,7 +45,7 @@ stack_start "The silo" "$data/logs/silo.log" dotnet Silo/bin/Release/net10.0/Hot
     --Hotline:Silo:DashboardRequiresSignIn=false \
     --Hotline:Telephony:SipPort="$sip_port" \
     --Hotline:Telephony:RecordingsPath="$data/recordings" \
-    --Hotline:Ivr:ServiceHours:0=00:00-23:59 --Hotline:Ivr:ServiceOnDaysOff=true
+    --Hotline:Ivr:ServiceHours:0=00:00-24:00 --Hotline:Ivr:ServiceOnDaysOff=true
 stack_wait_ready "The silo" "$silo_url"
 
 echo "Starting Client.Api..."

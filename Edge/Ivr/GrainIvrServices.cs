@@ -22,7 +22,7 @@ public sealed class GrainIvrServices(
     ILogger<GrainIvrServices> logger) : IIvrServices
 {
     private readonly IvrOptions _options = options.Value;
-    private readonly WorkingHours _serviceHours = options.Value.ParseServiceHours();
+    private readonly ServiceDay _serviceHours = options.Value.ParseServiceHours();
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
     public async Task<string> CreateTicketAsync(IvrTicketRequest request, CancellationToken cancellationToken)

@@ -12,7 +12,8 @@ public sealed class IvrOptions : IValidatableObject
     /// <summary>
     /// Hours when agents answer (日服) on the work calendar's working days, as <c>HH:mm-HH:mm</c>, Beijing time by
     /// default; outside them, and on holidays and weekends that are not moved working days, the flow's time switch
-    /// takes the night branch (夜服).
+    /// takes the night branch (夜服). An end of <c>24:00</c> is midnight at the end of the day: <c>00:00-24:00</c> with
+    /// <see cref="ServiceOnDaysOff"/> is round-the-clock service.
     /// </summary>
     /// <remarks>Empty means <see cref="DefaultServiceHours"/>: a default inside the list would be kept by the
     /// configuration binder, which appends the configured periods to it.</remarks>
@@ -32,7 +33,7 @@ public sealed class IvrOptions : IValidatableObject
     /// <summary>Who the IVR acts as in a work order's history.</summary>
     public string ActorJobNo { get; set; } = "ivr";
 
-    public WorkingHours ParseServiceHours() => new((ServiceHours.Count == 0 ? DefaultServiceHours : ServiceHours).Select(ParsePeriod).ToList());
+    public ServiceDay ParseServiceHours() => ServiceDay.Parse(ServiceHours.Count == 0 ? DefaultServiceHours : ServiceHours);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -56,25 +57,60 @@ public sealed class IvrOptions : IValidatableObject
         return results;
     }
 
-    private static WorkingPeriod ParsePeriod(string text)
+}
+
+/// <summary>One stretch of service in a day, local time, from <see cref="Start"/> up to (not including) <see cref="End"/>, which may be 24:00.</summary>
+public sealed record ServicePeriod(TimeSpan Start, TimeSpan End)
+{
+    public bool Contains(TimeSpan timeOfDay) => timeOfDay >= Start && timeOfDay < End;
+
+    public override string ToString() => $"{Format(Start)}-{Format(End)}";
+
+    private static string Format(TimeSpan t) => $"{(int)t.TotalHours:D2}:{t.Minutes:D2}";
+}
+
+/// <summary>The hours of a service day (日服), in order and not overlapping.</summary>
+public sealed record ServiceDay(IReadOnlyList<ServicePeriod> Periods)
+{
+    private static readonly TimeSpan Midnight = TimeSpan.FromHours(24);
+
+    public bool Contains(TimeSpan timeOfDay) => Periods.Any(p => p.Contains(timeOfDay));
+
+    /// <summary>Periods like <c>08:00-20:00</c>; an end of <c>24:00</c> runs to midnight. Throws <see cref="FormatException"/> naming the period.</summary>
+    public static ServiceDay Parse(IEnumerable<string> periods)
+    {
+        var parsed = periods.Select(ParsePeriod).ToList();
+        if (parsed.Count == 0) throw new FormatException("Service hours need at least one period.");
+        for (var i = 1; i < parsed.Count; i++)
+            if (parsed[i].Start < parsed[i - 1].End)
+                throw new FormatException($"'{parsed[i]}' starts before '{parsed[i - 1]}' ends; periods must be in order and must not overlap.");
+        return new ServiceDay(parsed);
+    }
+
+    private static ServicePeriod ParsePeriod(string text)
     {
         var parts = text.Split('-', StringSplitOptions.TrimEntries);
-        if (parts.Length != 2
-            || !TimeOnly.TryParseExact(parts[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
-            || !TimeOnly.TryParseExact(parts[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end))
-            throw new FormatException($"'{text}' is not a period like 08:00-20:00.");
-        return new WorkingPeriod(start, end);
+        if (parts.Length != 2 || Time(parts[0]) is not { } start || Time(parts[1]) is not { } end)
+            throw new FormatException($"'{text}' is not a period like 08:00-20:00 (24:00 ends at midnight).");
+        if (start >= Midnight || end <= start)
+            throw new FormatException($"'{text}' ends before it starts.");
+        return new ServicePeriod(start, end);
+    }
+
+    private static TimeSpan? Time(string text)
+    {
+        if (text == "24:00") return Midnight;
+        return TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time.ToTimeSpan() : null;
     }
 }
 
 /// <summary>Day or night service: whether agents answer at an instant. Plain class, no clock.</summary>
 public static class ServiceHours
 {
-    public static bool IsOpen(WorkCalendar calendar, WorkingHours hours, bool onDaysOff, DateTimeOffset at)
+    public static bool IsOpen(WorkCalendar calendar, ServiceDay hours, bool onDaysOff, DateTimeOffset at)
     {
         var local = calendar.ToZone(at);
         if (!onDaysOff && !calendar.IsWorkingDay(DateOnly.FromDateTime(local.DateTime))) return false;
-        var time = TimeOnly.FromDateTime(local.DateTime);
-        return hours.Periods.Any(p => time >= p.Start && time < p.End);
+        return hours.Contains(local.TimeOfDay);
     }
 }

@@ -1,4 +1,5 @@
 using Hotline.Ivr;
+using Hotline.Tests.Calendar;
 
 namespace Hotline.Tests.Ivr;
 
@@ -15,6 +16,29 @@ public sealed class IvrOptionsTests
         var errors = bad.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(bad)).Select(r => r.ErrorMessage).ToList();
         Assert.Equal(2, errors.Count);
         Assert.All(errors, e => Assert.StartsWith("Hotline:Ivr:", e, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("2026-12-07T15:59:30Z", true)]  // 23:59:30 in Beijing: the last minute of the day is served
+    [InlineData("2026-12-07T16:00:00Z", true)]  // midnight, a new day of the same service
+    [InlineData("2026-12-08T03:30:00Z", true)]
+    public void Round_the_clock_service_ends_at_24_00_and_leaves_no_minute_to_voicemail(string at, bool open)
+    {
+        var hours = new IvrOptions { ServiceHours = ["00:00-24:00"], ServiceOnDaysOff = true }.ParseServiceHours();
+
+        Assert.Equal(open, ServiceHours.IsOpen(China.Calendar2025And2026, hours, onDaysOff: true, DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void An_evening_period_may_run_to_midnight_and_a_malformed_end_is_refused()
+    {
+        var evening = ServiceDay.Parse(["08:00-12:00", "18:00-24:00"]);
+
+        Assert.True(evening.Contains(new TimeSpan(23, 59, 59)));
+        Assert.False(evening.Contains(new TimeSpan(12, 0, 0)));
+        Assert.Contains("24:01", Assert.Throws<FormatException>(() => ServiceDay.Parse(["00:00-24:01"])).Message, StringComparison.Ordinal);
+        Assert.Contains("ends before it starts", Assert.Throws<FormatException>(() => ServiceDay.Parse(["24:00-24:00"])).Message, StringComparison.Ordinal);
+        Assert.Contains("must not overlap", Assert.Throws<FormatException>(() => ServiceDay.Parse(["08:00-20:00", "19:00-24:00"])).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class TelephonyFixture : IAsyncLifetime
             $"--Hotline:Telephony:RecordingsPath={Recordings}",
             "--Hotline:Grains:HeartbeatSeconds=10",
             // Agents answer round the clock here, so "1 for an agent" does not depend on when the suite runs.
-            "--Hotline:Ivr:ServiceHours:0=00:00-23:59", "--Hotline:Ivr:ServiceOnDaysOff=true");
+            "--Hotline:Ivr:ServiceHours:0=00:00-24:00", "--Hotline:Ivr:ServiceOnDaysOff=true");
         await _silo.WaitReadyAsync();
         // The API reads the demo password only from its environment, which it inherits from this process.
         Environment.SetEnvironmentVariable("HOTLINE_DEMO_PASSWORD", DemoPassword);
