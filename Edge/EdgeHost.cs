@@ -31,6 +31,9 @@ public sealed class EdgeHost(
     private EdgeServices? _services;
 
     public SipEdge? Sip { get; private set; }
+
+    /// <summary>False from start-up until the edge takes calls; true at once when the edge is disabled.</summary>
+    public bool Listening { get; private set; }
     public MediaEngine? Media => _media;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -38,6 +41,7 @@ public sealed class EdgeHost(
         if (!settings.Enabled)
         {
             _logger.LogInformation("Telephony edge disabled on this silo");
+            Listening = true;
             return;
         }
         var bind = IPAddress.Parse(settings.BindAddress);
@@ -59,6 +63,7 @@ public sealed class EdgeHost(
                 $"cannot listen for SIP on {settings.BindAddress}:{settings.SipPort}: {e.Message} (set {TelephonySettings.Section}:SipPort, or Enabled=false)");
         }
         _services = new EdgeServices(grains, registry, recordings, prompts, speech, ivr, Sip, settings, _logger);
+        Listening = true;
         _logger.LogInformation("Telephony edge listening for SIP on {EndPoint}; recordings in {Recordings}", Sip.LocalEndPoint, recordings.Root);
     }
 

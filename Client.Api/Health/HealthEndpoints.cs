@@ -19,7 +19,8 @@ public static class HealthEndpoints
     {
         var checks = services.AddHealthChecks()
             .AddCheck<OrleansHealthCheck>("orleans", tags: [ReadyTag])
-            .AddCheck<EventStreamHealthCheck>("events", tags: [ReadyTag]);
+            .AddCheck<EventStreamHealthCheck>("events", tags: [ReadyTag])
+            .AddCheck<DemoDataHealthCheck>("demo", tags: [ReadyTag]);
         if (usesDatabase) checks.AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
         return services;
     }
@@ -52,6 +53,17 @@ public static class HealthEndpoints
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
     }
+}
+
+/// <summary>
+/// Ready for traffic means the demo accounts and queues are in place when the demo seeds them: a script that trusts
+/// readiness signs in as 8001 and offers calls to <c>general</c> at once. Without seeding this is healthy at once.
+/// </summary>
+internal sealed class DemoDataHealthCheck(Demo.DemoSeeder seeder) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct) => Task.FromResult(seeder.Completed.IsCompletedSuccessfully
+        ? HealthCheckResult.Healthy("Demo data in place, or not seeded here.")
+        : HealthCheckResult.Unhealthy("The demo accounts, queues and calendar are still being seeded."));
 }
 
 /// <summary>A cheap grain call with a short timeout: the queue directory.</summary>

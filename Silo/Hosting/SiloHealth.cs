@@ -5,7 +5,7 @@ namespace Hotline.Silo.Hosting;
 
 public static class SiloHealth
 {
-    /// <summary><c>/health/live</c>: the process runs. <c>/health/ready</c>: this silo is an active cluster member and the database answers.</summary>
+    /// <summary><c>/health/live</c>: the process runs. <c>/health/ready</c>: this silo is an active cluster member, the database answers and the telephony edge listens (when enabled).</summary>
     public static void MapSiloHealth(this WebApplication app)
     {
         app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
@@ -33,13 +33,16 @@ public static class SiloHealth
                     database = "unreachable: " + e.Message;
                 }
             }
+            // The edge takes calls once the silo runs their grains, after the web host answers: not ready until it listens.
+            var edgeOk = services.GetService<Edge.EdgeHost>() is not { Listening: false };
+            var ready = clusterOk && databaseOk && edgeOk;
             var body = new
             {
-                status = clusterOk && databaseOk ? "ready" : "not ready",
-                checks = new { cluster = clusterOk ? "active" : "not active", database },
+                status = ready ? "ready" : "not ready",
+                checks = new { cluster = clusterOk ? "active" : "not active", database, edge = edgeOk ? "listening or disabled" : "starting" },
                 silo = silo.ToString(),
             };
-            return Results.Json(body, statusCode: clusterOk && databaseOk ? 200 : 503);
+            return Results.Json(body, statusCode: ready ? 200 : 503);
         });
     }
 }

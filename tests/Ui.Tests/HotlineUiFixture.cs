@@ -48,15 +48,6 @@ public sealed class HotlineUiFixture : IAsyncLifetime
             ],
             new Dictionary<string, string> { ["HOTLINE_DEMO_PASSWORD"] = Password });
         await _api.WaitReadyAsync();
-        // The demo seeder runs in the background: ready when an agent can sign in and the catalogue is there.
-        await Eventually.HoldsAsync(async () =>
-        {
-            var token = await TokenAsync("9000");
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{BaseUrl}/api/departments");
-            request.Headers.Authorization = new("Bearer", token);
-            using var response = await Http.SendAsync(request);
-            return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("housing", StringComparison.Ordinal);
-        }, "the demo data is seeded", TimeSpan.FromSeconds(60));
         await browserStart;
     }
 
