@@ -30,6 +30,8 @@ public sealed class EdgeServices(
     /// <summary>The number citizens see when the hotline calls them.</summary>
     public string HotlineNumber { get; } = settings.HotlineNumber;
     public bool HasGateway => !string.IsNullOrWhiteSpace(settings.OutboundGateway);
+    /// <summary>The language a call to this dialled number starts in (an English line), or null for the flow's.</summary>
+    public string? LanguageOf(string? dialled) => settings.LanguageOf(dialled);
 
     /// <summary>The registered phone of a seat (or a supervisor), or null when none is registered.</summary>
     public async Task<Uri?> PhoneOfAsync(string jobNo) =>

@@ -17,22 +17,23 @@ public sealed class IvrLauncher(IGrainFactory grains, IIvrServices services, Ivr
     public async Task<IvrOutcome> RunAsync(string callId, string? callerNumber, Func<Task<CallSnapshot>> start, IIvrMedia media,
         CancellationToken cancellationToken)
     {
-        var flow = await StartAsync(callId, start, media, cancellationToken);
-        var outcome = await interpreter.RunAsync(flow, new IvrCallContext(callId, callerNumber, null), media, services, cancellationToken);
+        var (flow, call) = await StartAsync(callId, start, media, cancellationToken);
+        // The call's own language (a dialled English line) is spoken from the first prompt; a choice in the flow changes it.
+        var outcome = await interpreter.RunAsync(flow, new IvrCallContext(callId, callerNumber, call.Language), media, services, cancellationToken);
         logger.LogInformation("Call {CallId} left the IVR (flow v{Version}) at {Node}: {Outcome} ({Reason}){Ticket}", callId, flow.Number,
             outcome.LastNodeId, outcome.Kind, outcome.Reason, outcome.TicketNumber is null ? "" : $", work order {outcome.TicketNumber}");
         return outcome;
     }
 
-    private async Task<IvrFlowVersion> StartAsync(string callId, Func<Task<CallSnapshot>> start, IIvrMedia media, CancellationToken cancellationToken)
+    private async Task<(IvrFlowVersion Flow, CallSnapshot Call)> StartAsync(string callId, Func<Task<CallSnapshot>> start, IIvrMedia media, CancellationToken cancellationToken)
     {
         var giveUp = DateTime.UtcNow + StartPatience;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await start();
-                return await grains.GetGrain<IIvrFlowGrain>(IIvrFlowGrain.Centre).GetCurrentAsync();
+                var call = await start();
+                return (await grains.GetGrain<IIvrFlowGrain>(IIvrFlowGrain.Centre).GetCurrentAsync(), call);
             }
             catch (Exception e) when (e is OrleansException or TimeoutException && DateTime.UtcNow < giveUp)
             {

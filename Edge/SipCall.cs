@@ -76,7 +76,7 @@ public sealed class SipCall : ICallMedia
             _ivrRunning = true;
             var media = new IvrMediaAdapter(CallId, _caller.Media, _edge.Prompts, _edge.Recordings, _edge.Speech, TransferOutFromIvrAsync);
             await _edge.Ivr.RunAsync(CallId, _caller.FromUser,
-                () => _grain.BeginIvrAsync(new CallStart(CallChannel.Sip, _caller.FromUser, _caller.ToUser, null, null, 0)),
+                () => _grain.BeginIvrAsync(new CallStart(CallChannel.Sip, _caller.FromUser, _caller.ToUser, _edge.LanguageOf(_caller.ToUser), null, 0)),
                 media, ivr.Token);
         }
         catch (OperationCanceledException) when (ivr.IsCancellationRequested)

@@ -32,6 +32,16 @@ public sealed class TelephonySettings : IValidatableObject
     /// <summary>The number citizens see when the hotline calls them back (callbacks, return visits).</summary>
     [Required, RegularExpression(@"^\+?[0-9]{3,20}$")] public string HotlineNumber { get; set; } = "12345";
 
+    /// <summary>
+    /// Dialled numbers whose callers start in a language of their own, e.g. an English line <c>{"123450": "en"}</c>: the
+    /// IVR speaks it, and the call waits in that language's queue. Other numbers start in the flow's language.
+    /// </summary>
+    public Dictionary<string, string> NumberLanguages { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The language a call to this number starts in, or null for the flow's.</summary>
+    public string? LanguageOf(string? dialled) =>
+        dialled is not null && NumberLanguages.TryGetValue(dialled, out var language) ? language.Trim().ToLowerInvariant() : null;
+
     /// <summary>How long a citizen's, a department's or a colleague's phone may ring on a call the hotline places.</summary>
     [Range(5, 300)] public int DialTimeoutSeconds { get; set; } = 30;
 
@@ -43,6 +53,9 @@ public sealed class TelephonySettings : IValidatableObject
             yield return new ValidationResult($"'{AdvertisedAddress}' is not a reachable IP address.", [nameof(AdvertisedAddress)]);
         if (RtpPortMax - RtpPortMin < 2)
             yield return new ValidationResult("the RTP port range must hold at least two ports.", [nameof(RtpPortMax)]);
+        foreach (var (number, language) in NumberLanguages)
+            if (!System.Text.RegularExpressions.Regex.IsMatch(language ?? "", "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$"))
+                yield return new ValidationResult($"'{language}' for number {number} is not a language code like en.", [nameof(NumberLanguages)]);
         foreach (var network in RegisterFrom)
             if (!IPNetwork.TryParse(network, out _))
                 yield return new ValidationResult($"'{network}' is not a network (CIDR).", [nameof(RegisterFrom)]);

@@ -76,6 +76,8 @@ public sealed class GrainIvrServices(
         };
     }
 
+    public Task SetLanguageAsync(string callId, string language, CancellationToken cancellationToken) => Call(callId).SetLanguageAsync(language);
+
     public Task<QueuePosition?> GetQueuePositionAsync(string callId, CancellationToken cancellationToken) =>
         Call(callId).GetQueuePositionAsync();
 

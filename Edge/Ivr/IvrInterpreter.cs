@@ -51,7 +51,7 @@ public sealed class IvrInterpreter(IPromptCatalog? prompts = null, ILogger<IvrIn
         IIvrServices services, CancellationToken ct)
     {
         private readonly IvrFlow _flow = version.Flow;
-        private readonly string _language = string.IsNullOrWhiteSpace(call.Language) ? version.Flow.Language : call.Language;
+        private string _language = string.IsNullOrWhiteSpace(call.Language) ? version.Flow.Language : call.Language;
         private ILogger Log => owner._logger;
         private IPromptCatalog? Catalog => owner._prompts;
         private string? _node;
@@ -132,8 +132,18 @@ public sealed class IvrInterpreter(IPromptCatalog? prompts = null, ILogger<IvrIn
             PollNode poll => PollAsync(poll),
             HangupNode hangup => HangupAsync(hangup),
             GotoNode jump => Task.FromResult(Step.Go(jump.Target)),
+            LanguageNode language => ChooseLanguageAsync(language),
             _ => throw new NotSupportedException($"IVR node type {node.GetType().Name} has no interpreter step."),
         };
+
+        /// <summary>The caller chose a language: the call records it (its queue and seats follow it), prompts switch to it.</summary>
+        private async Task<Step> ChooseLanguageAsync(LanguageNode node)
+        {
+            await services.SetLanguageAsync(call.CallId, node.Language, ct);
+            _language = node.Language;
+            await PlayAsync(node.Prompts, bargeIn: true);
+            return Step.Go(node.Next);
+        }
 
         private async Task<Step> PlayNodeAsync(PlayNode node)
         {

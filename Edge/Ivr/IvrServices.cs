@@ -45,6 +45,9 @@ public interface IIvrServices
     /// refused it and the call became a callback task or voicemail.</summary>
     Task<QueuePosition> EnqueueAsync(string callId, string? queueId, int priority, CancellationToken cancellationToken);
 
+    /// <summary>The caller chose a language in the IVR: the call keeps it, for its queue, its seats and its prompts.</summary>
+    Task SetLanguageAsync(string callId, string language, CancellationToken cancellationToken);
+
     /// <summary>The waiting call's position and expected wait; null when it no longer waits (offered, answered, gone).</summary>
     Task<QueuePosition?> GetQueuePositionAsync(string callId, CancellationToken cancellationToken);
 

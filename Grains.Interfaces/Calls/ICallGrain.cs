@@ -33,6 +33,8 @@ public interface ICallGrain : IGrainWithStringKey
     /// <summary>Where the waiting call stands in its queue (for the IVR's announcements); null when it is not waiting.</summary>
     [Alias("GetQueuePosition")] Task<QueuePosition?> GetQueuePositionAsync();
     /// <summary>The IVR finished the call itself: self-service done (ended), a message left (voicemail), a transfer out.</summary>
+    /// <summary>The caller chose a language in the IVR (语种选择): the call's queue, seats and prompts follow it.</summary>
+    [Alias("SetLanguage")] Task<CallSnapshot> SetLanguageAsync(string language);
     [Alias("EndInIvr")] Task<CallSnapshot> EndInIvrAsync(string reason, CallState final);
     /// <summary>The IVR flow version and node the caller is at, for the supervisor wall; not persisted, not waited for.</summary>
     [Orleans.Concurrency.OneWay, Alias("SetIvrNode")] Task SetIvrNodeAsync(int flowVersion, string nodeId);

@@ -91,6 +91,7 @@ public static class IvrFlowJson
 [JsonDerivedType(typeof(PollNode), "poll")]
 [JsonDerivedType(typeof(HangupNode), "hangup")]
 [JsonDerivedType(typeof(GotoNode), "goto")]
+[JsonDerivedType(typeof(LanguageNode), "language")]
 [GenerateSerializer, Immutable, Alias("hotline.IvrNode")]
 public abstract record IvrNode
 {
@@ -378,6 +379,21 @@ public sealed record HangupNode : IvrNode
     [Id(1)] public string Reason { get; init; } = "ivr_self_service";
 
     public override IEnumerable<(string, string?)> Branches() => [];
+    public override IEnumerable<(string, string?)> PromptNames() => Each("prompts", Prompts);
+}
+
+/// <summary>
+/// Sets the caller's language (语种选择), e.g. English: from here on prompts play in it where they exist, and the call
+/// waits in that language's queue for seats that speak it. <see cref="Prompts"/> play after the switch.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hotline.LanguageNode")]
+public sealed record LanguageNode : IvrNode
+{
+    [Id(0)] public string Language { get; init; } = "";
+    [Id(1)] public IReadOnlyList<string> Prompts { get; init; } = [];
+    [Id(2)] public string? Next { get; init; }
+
+    public override IEnumerable<(string, string?)> Branches() => [("next", Next)];
     public override IEnumerable<(string, string?)> PromptNames() => Each("prompts", Prompts);
 }
 

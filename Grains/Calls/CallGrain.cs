@@ -246,6 +246,19 @@ public sealed class CallGrain : Grain, ICallGrain
         return Snapshot();
     }
 
+    public async Task<CallSnapshot> SetLanguageAsync(string language)
+    {
+        if (!S.Started) throw new DomainException("call.not_found", $"Call '{CallId}' does not exist.", status: 404);
+        if (string.IsNullOrWhiteSpace(language))
+            throw new DomainException("validation.failed", "A language is a code like en.", status: 400);
+        Require(CallCommand.ChooseLanguage);
+        var chosen = language.Trim().ToLowerInvariant();
+        if (S.Language == chosen) return Snapshot();
+        S.Language = chosen;
+        await SaveAndPublishAsync("call.language_chosen");
+        return Snapshot();
+    }
+
     public Task SetIvrNodeAsync(int flowVersion, string nodeId)
     {
         if (S.State != CallState.Ivr || (_ivrNode == nodeId && S.IvrFlowVersion == flowVersion)) return Task.CompletedTask;

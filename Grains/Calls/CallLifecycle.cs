@@ -13,6 +13,8 @@ public enum CallCommand
     EnqueueFromIvr,
     /// <summary>The IVR ends the call (self-service done, voicemail, a failure).</summary>
     EndInIvr,
+    /// <summary>The caller chose a language in the IVR (语种选择).</summary>
+    ChooseLanguage,
     /// <summary>A queue offers the waiting call to a seat.</summary>
     Offer,
     /// <summary>The offered seat's agent answers.</summary>
@@ -137,6 +139,7 @@ public static class CallLifecycle
             (CallCommand.EnqueueFromIvr, CallState.Ivr) => Apply(state, command, CallState.Queued),
             (CallCommand.EnqueueFromIvr, _) when facts.WasQueued => Keep(state, command),
             (CallCommand.EndInIvr, CallState.Arrived or CallState.Ivr) => Apply(state, command, CallState.Ended),
+            (CallCommand.ChooseLanguage, CallState.Ivr) => Apply(state, command, CallState.Ivr),
             (CallCommand.EndInIvr, _) when state.IsFinal() => Keep(state, command),
 
             (CallCommand.Offer, CallState.Queued or CallState.CallbackWaiting) => Apply(state, command, CallState.Offering),

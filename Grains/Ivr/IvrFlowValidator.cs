@@ -20,6 +20,9 @@ public sealed partial class IvrFlowValidator(IPromptCatalog prompts)
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex IdPattern();
 
+    [GeneratedRegex("^[a-z]{2,3}(-[a-z0-9]{2,8})?$")]
+    private static partial Regex LanguagePattern();
+
     [GeneratedRegex(@"^\+?[0-9]{3,20}$")]
     private static partial Regex PhonePattern();
 
@@ -171,6 +174,9 @@ public sealed partial class IvrFlowValidator(IPromptCatalog prompts)
                 break;
             case GotoNode jump:
                 if (string.IsNullOrEmpty(jump.Target)) error("target", "Required.");
+                break;
+            case LanguageNode language:
+                if (!LanguagePattern().IsMatch(language.Language ?? "")) error("language", $"'{language.Language}' is not a language code like en or yue-hk.");
                 break;
         }
     }

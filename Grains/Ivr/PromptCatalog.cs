@@ -50,7 +50,8 @@ public sealed class FolderPromptCatalog : IPromptCatalog
 }
 
 /// <summary>
-/// The prompt list <c>prompts/prompts.tsv</c> (language, name, text), embedded in this assembly: what the grains
+/// The prompt list <c>prompts/prompts.tsv</c> (language, name, text, and optionally the voice that speaks it, for
+/// a prompt in another language than its list, like the English "press 9" on the Mandarin menu), embedded in this assembly: what the grains
 /// validate flows against when the silo registers no <see cref="IPromptCatalog"/> of its own. A test keeps the list
 /// and the WAV files in step.
 /// </summary>
@@ -67,7 +68,7 @@ public sealed class PromptList : IPromptCatalog
             var line = raw.TrimEnd('\r');
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var fields = line.Split('\t');
-            if (fields.Length != 3) throw new FormatException($"prompts.tsv: '{line}' is not language<TAB>name<TAB>text.");
+            if (fields.Length is not (3 or 4)) throw new FormatException($"prompts.tsv: '{line}' is not language<TAB>name<TAB>text[<TAB>voice].");
             var prompt = new PromptRef(fields[0], fields[1]);
             if (!_prompts.Add(prompt)) throw new FormatException($"prompts.tsv: {prompt} appears twice.");
             texts[prompt] = fields[2];

@@ -25,6 +25,7 @@ internal sealed class FakeIvrServices : IIvrServices
     public List<IvrRecording> Voicemails { get; } = [];
     public List<(CallState Final, string Reason)> Ended { get; } = [];
     public List<string> Nodes { get; } = [];
+    public List<string> Languages { get; } = [];
     public Exception? CreateFails { get; set; }
     public Exception? EnqueueFails { get; set; }
 
@@ -55,6 +56,12 @@ internal sealed class FakeIvrServices : IIvrServices
         if (EnqueueFails is not null) throw EnqueueFails;
         Enqueued.Add((queueId, priority));
         return Task.FromResult(EnqueueResult);
+    }
+
+    public Task SetLanguageAsync(string callId, string language, CancellationToken cancellationToken)
+    {
+        Languages.Add(language);
+        return Task.CompletedTask;
     }
 
     public Task<QueuePosition?> GetQueuePositionAsync(string callId, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using Hotline.Calls;
 using Hotline.Ivr;
 using Hotline.Queues;
+using Hotline.Seats;
 using Hotline.Tests.Cluster;
 using Hotline.Tests.Tickets;
 using Hotline.Tickets;
@@ -226,6 +227,43 @@ public sealed class IvrClusterTests(TicketCluster cluster) : ClusterTest(cluster
         Assert.Equal((IvrOutcomeKind.Queued, "left_queue"), (outcome.Kind, outcome.Reason));
         Assert.Single(caller.Log, "zh/queue_position_before");
         Assert.DoesNotContain("hangup", caller.Log);
+    }
+
+    [Fact]
+    public async Task A_caller_who_presses_9_hears_english_and_waits_in_the_english_queue_for_english_speaking_seats()
+    {
+        var id = await NewIvrCallAsync();
+        var flow = await Client.GetGrain<IIvrFlowGrain>(IIvrFlowGrain.Centre).GetCurrentAsync();
+        using var hangup = new CancellationTokenSource();
+        var offered = new TaskCompletionSource();
+        var caller = new FakeIvrMedia(hangup).Press("9").Press("1").SilenceUntil(offered.Task);
+
+        var run = Task.Run(() => new IvrInterpreter(PromptList.Embedded).RunAsync(flow, new IvrCallContext(id, CallerPhone, null), caller, Services(), hangup.Token));
+        var queued = await CallStateBecomesAsync(id, CallState.Queued);
+        Assert.Equal(("en", "english"), (queued.Language, queued.QueueId));
+        var mandarinOnly = await NewSeatAsync("english", languages: ["zh"]);
+        var ahead = (await Queue("english").GetAsync()).Waiting.Count; // other tests' English callers wait there too
+        var english = new List<string>();
+        for (var i = 0; i < ahead; i++) english.Add(await NewSeatAsync("english", languages: ["en"]));
+        var offer = await CallBecomesAsync(id, c => c.State == CallState.Offering, "offered to a seat");
+        Assert.Contains(offer.SeatJobNo, english);
+        Assert.Equal(SeatState.Ready, (await Seat(mandarinOnly).GetAsync()).State);
+        offered.SetResult();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["zh/welcome", "zh/for_english", "en/welcome", "en/transfer_to_agent"], caller.Log.Where(l => l.Contains('/')).Take(4));
+    }
+
+    [Fact]
+    public async Task A_caller_on_an_english_line_starts_in_english_and_keeps_it_unless_the_flow_changes_it()
+    {
+        var id = await NewIvrCallAsync(language: "en");
+
+        var chosen = await Call(id).SetLanguageAsync("ZH");
+        Assert.Equal("zh", chosen.Language);
+        await Call(id).EnqueueFromIvrAsync(null, 0);
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Call(id).SetLanguageAsync("en"));
+        Assert.Equal(("call.invalid_transition", "queued"), (refused.Code, refused.CurrentState));
     }
 
     [Fact]

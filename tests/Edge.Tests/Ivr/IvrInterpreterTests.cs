@@ -234,7 +234,8 @@ public sealed class IvrInterpreterTests
 
         var outcome = await RunAsync();
 
-        Assert.Equal(["zh/welcome", "keys:7", "zh/invalid_input", "zh/welcome", "keys:", "zh/no_input", "zh/transfer_to_agent"], _caller.Log.Take(7));
+        Assert.Equal(["zh/welcome", "zh/for_english", "keys:7", "zh/invalid_input", "zh/welcome", "zh/for_english", "keys:", "zh/no_input", "zh/transfer_to_agent"],
+            _caller.Log.Take(9));
         Assert.Single(_services.Enqueued);
         Assert.Equal(IvrOutcomeKind.Queued, outcome.Kind);
     }

@@ -32,6 +32,7 @@ public sealed class CallLifecycleTests
         { "dial out",         DialOut,          CallActor.System, "",          "dialing =       =          =          =        =      =     =     =     =         =      =" },
         { "ivr agent",        EnqueueFromIvr,   CallActor.System, "",          "x       queued  x          x          x        x      x     x     x     x         x      x" },
         { "ivr agent again",  EnqueueFromIvr,   CallActor.System, "queued",    "=       queued  =          =          =        =      =     =     =     =         =      =" },
+        { "language",         ChooseLanguage,   CallActor.System, "",          "x       ivr     x          x          x        x      x     x     x     x         x      x" },
         { "ivr end",          EndInIvr,         CallActor.System, "",          "ended   ended   x          x          x        x      =     =     =     x         =      x" },
         { "offer",            Offer,            CallActor.System, "",          "=       =       offering   =          =        =      =     =     =     offering  =      =" },
         { "answer",           Answer,           CallActor.Seat,   "",          "x       x       x          talking    x        x      x     x     x     x         x      x" },

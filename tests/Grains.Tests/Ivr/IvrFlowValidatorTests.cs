@@ -18,6 +18,20 @@ public sealed class IvrFlowValidatorTests
     private static readonly EnqueueNode Agent = new() { Id = "agent" };
 
     [Fact]
+    public void A_language_choice_needs_a_language_code_and_leads_on()
+    {
+        var flow = Flow(Menu("welcome", ("1", "agent"), ("9", "english")), Agent,
+            new LanguageNode { Id = "english", Language = "English", Next = "nowhere" });
+
+        var result = Validator.Validate(flow);
+
+        Assert.Contains(result.Errors, e => (e.NodeId, e.Field) == ("english", "language"));
+        Assert.Contains(result.Errors, e => (e.NodeId, e.Field) == ("english", "next"));
+        Assert.Empty(Validator.Validate(Flow(Menu("welcome", ("1", "agent"), ("9", "english")), Agent,
+            new LanguageNode { Id = "english", Language = "en", Next = "agent" })).Errors);
+    }
+
+    [Fact]
     public void The_default_flow_has_no_errors_and_no_warnings()
     {
         var result = Validator.Validate(DefaultIvrFlow.Flow, new HashSet<string> { "livelihood" });
