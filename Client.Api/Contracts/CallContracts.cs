@@ -31,7 +31,9 @@ public sealed record CallResponse(
     /// <summary>callback, return_visit, survey or manual, for outbound calls.</summary>
     string? Purpose,
     /// <summary>The third party on the line: a three-way call, a consultation, a transfer out, a supervisor.</summary>
-    CallParticipantResponse? Participant)
+    CallParticipantResponse? Participant,
+    /// <summary>What the agent at the call's seat may do to it now, from the call's life cycle: answer, hangup, hold, resume, transfer, transfer_out, add_party, drop_party, complete_transfer.</summary>
+    IReadOnlyList<string> Actions)
 {
     public static CallResponse FromGrain(CallSnapshot call) => new(
         call.Id,
@@ -57,7 +59,8 @@ public sealed record CallResponse(
         call.OfferedSeats,
         call.Outbound,
         call.Purpose,
-        call.Participant is { } p ? CallParticipantResponse.FromGrain(p) : null);
+        call.Participant is { } p ? CallParticipantResponse.FromGrain(p) : null,
+        call.Actions);
 }
 
 /// <summary>A third party in a call.</summary>

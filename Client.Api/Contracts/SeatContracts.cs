@@ -16,7 +16,9 @@ public sealed record SeatResponse(
     int CallsAnswered,
     int TalkTimeSeconds,
     bool HelpRequested,
-    long Version)
+    long Version,
+    /// <summary>What the seat's agent may do now, from the seat's life cycle: login, ready, not_ready, logout, wrap_up_done, answer, hangup, hold, resume, transfer, help.</summary>
+    IReadOnlyList<string> Actions)
 {
     public static SeatResponse FromGrain(SeatSnapshot seat) => new(
         seat.JobNo,
@@ -29,7 +31,8 @@ public sealed record SeatResponse(
         seat.CallsAnswered,
         (int)seat.TalkTime.TotalSeconds,
         seat.HelpRequested,
-        seat.Version);
+        seat.Version,
+        seat.Actions ?? []);
 }
 
 public sealed record SeatSkillsResponse(IReadOnlyList<QueueSkillDto> Queues, IReadOnlyList<string> Languages);

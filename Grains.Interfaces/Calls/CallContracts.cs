@@ -85,6 +85,8 @@ public sealed record CallSnapshot
     [Id(24)] public string? Purpose { get; init; }
     /// <summary>The third party in the call now (conference, consultation, supervisor), if any.</summary>
     [Id(25)] public CallParticipant? Participant { get; init; }
+    /// <summary>What the agent at the call's seat may do to it now (<c>hold</c>, <c>transfer</c>, …): the desk's call buttons.</summary>
+    [Id(26)] public IReadOnlyList<string> Actions { get; init; } = [];
 }
 
 /// <summary>What an offer attempt on a call came to.</summary>

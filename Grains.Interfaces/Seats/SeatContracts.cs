@@ -40,7 +40,9 @@ public sealed record SeatSnapshot(
     [property: Id(8)] int CallsAnswered,
     [property: Id(9)] TimeSpan TalkTime,
     [property: Id(10)] bool HelpRequested,
-    [property: Id(11)] long Version);
+    [property: Id(11)] long Version,
+    /// <summary>What the seat's own agent may do now (<c>ready</c>, <c>not_ready</c>, <c>answer</c>, …): the desk's buttons.</summary>
+    [property: Id(12)] IReadOnlyList<string>? Actions = null);
 
 /// <summary>A call (or callback task) that a queue asks the seat to take.</summary>
 [GenerateSerializer, Immutable, Alias("hotline.SeatOffer")]

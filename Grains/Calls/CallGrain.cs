@@ -105,7 +105,7 @@ public sealed class CallGrain : Grain, ICallGrain
 
     private string CallId => this.GetPrimaryKeyString();
     private CallRecord S => _state.State;
-    private CallFacts Facts => new(S.IsCallback, S.Outbound, WasQueued: S.QueuedAt is not null, S.Participant);
+    private CallFacts Facts => new(S.IsCallback, S.Outbound, WasQueued: S.QueuedAt is not null, S.Participant, S.OnHold);
 
     /// <summary>Where a seat stands in this call: the seat it is with, whoever brought its third party in, or neither.</summary>
     private CallActor ActorFor(string jobNo) =>
@@ -1101,6 +1101,7 @@ public sealed class CallGrain : Grain, ICallGrain
         Outbound = S.Outbound,
         Purpose = S.Purpose,
         Participant = S.Participant,
+        Actions = CallLifecycle.SeatCommandsIn(S.State, Facts).Select(Names.Of).ToList(),
     };
 
     private IQueueGrain Queue(string queueId) => GrainFactory.GetGrain<IQueueGrain>(queueId);

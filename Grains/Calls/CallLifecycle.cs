@@ -73,7 +73,8 @@ public readonly record struct CallFacts(
     bool IsCallback = false,
     bool Outbound = false,
     bool WasQueued = false,
-    CallParticipant? Party = null);
+    CallParticipant? Party = null,
+    bool OnHold = false);
 
 public enum CallOutcome
 {
@@ -152,6 +153,8 @@ public static class CallLifecycle
             (CallCommand.Hold or CallCommand.Resume or CallCommand.Transfer or CallCommand.TransferOut or CallCommand.AddParty,
                 CallState.Talking) when facts.Party is not null =>
                 Refuse(state, command, PartyPresent, "a third party is on the line; end that first"),
+            (CallCommand.Hold, CallState.Talking) when facts.OnHold => Keep(state, command),
+            (CallCommand.Resume, CallState.Talking) when !facts.OnHold => Keep(state, command),
             (CallCommand.Hold or CallCommand.Resume or CallCommand.AddParty, CallState.Talking) => Apply(state, command, CallState.Talking),
             (CallCommand.Transfer, CallState.Talking) => Apply(state, command, CallState.Queued),
             (CallCommand.TransferOut, CallState.Talking) => Apply(state, command, CallState.Dialing),

@@ -571,7 +571,8 @@ public sealed class SeatGrain : Grain, ISeatGrain
         new(JobNo, state, level, S.Languages, S.IdleSince, S.CallsAnswered, S.TalkTime, S.Version);
 
     private SeatSnapshot Snapshot() => new(JobNo, S.State, S.Reason, S.StateSince, S.CallId, S.Extension,
-        S.Queues.ToList(), S.Languages.ToList(), S.CallsAnswered, S.TalkTime, S.HelpRequested, S.Version);
+        S.Queues.ToList(), S.Languages.ToList(), S.CallsAnswered, S.TalkTime, S.HelpRequested, S.Version,
+        SeatLifecycle.AgentCommandsIn(S.State, Facts).Select(Names.Of).ToList());
 
     private ICallGrain Call(string callId) => GrainFactory.GetGrain<ICallGrain>(callId);
 }

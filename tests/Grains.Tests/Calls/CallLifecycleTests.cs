@@ -41,7 +41,9 @@ public sealed class CallLifecycleTests
         { "ring out task",    RingOut,          CallActor.System, "callback",  "=       =       =          callback_waiting = =     =     =     =     =         =      =" },
         { "hold",             Hold,             CallActor.Seat,   "",          "x       x       x          x          talking  x      x     x     x     x         x      x" },
         { "hold with party",  Hold,             CallActor.Seat,   "consulted", "x       x       x          x          p        x      x     x     x     x         x      x" },
-        { "resume",           Resume,           CallActor.Seat,   "",          "x       x       x          x          talking  x      x     x     x     x         x      x" },
+        { "resume, not held", Resume,           CallActor.Seat,   "",          "x       x       x          x          =        x      x     x     x     x         x      x" },
+        { "resume",           Resume,           CallActor.Seat,   "held",      "x       x       x          x          talking  x      x     x     x     x         x      x" },
+        { "hold, held",       Hold,             CallActor.Seat,   "held",      "x       x       x          x          =        x      x     x     x     x         x      x" },
         { "transfer",         Transfer,         CallActor.Seat,   "",          "x       x       x          x          queued   x      x     x     x     x         x      x" },
         { "transfer by other", Transfer,        CallActor.OtherSeat, "",       "x       x       x          x          x        x      x     x     x     x         x      x" },
         { "transfer with party", Transfer,      CallActor.Seat,   "monitor",   "x       x       x          x          p        x      x     x     x     x         x      x" },
@@ -106,7 +108,8 @@ public sealed class CallLifecycleTests
     {
         Assert.Equal([Answer], CallLifecycle.SeatCommandsIn(CallState.Offering, default));
         Assert.Equal([Hangup], CallLifecycle.SeatCommandsIn(CallState.Dialing, new CallFacts(Outbound: true)));
-        Assert.Equal([Hangup, Hold, Resume, Transfer, TransferOut, AddParty], CallLifecycle.SeatCommandsIn(CallState.Talking, default));
+        Assert.Equal([Hangup, Hold, Transfer, TransferOut, AddParty], CallLifecycle.SeatCommandsIn(CallState.Talking, default));
+        Assert.Equal([Hangup, Resume, Transfer, TransferOut, AddParty], CallLifecycle.SeatCommandsIn(CallState.Talking, new CallFacts(OnHold: true)));
         Assert.Equal([Hangup, DropParty, CompleteTransfer], CallLifecycle.SeatCommandsIn(CallState.Talking, new CallFacts(Party: Consulted)));
         Assert.Empty(CallLifecycle.SeatCommandsIn(CallState.Wrapup, default));
     }
@@ -134,6 +137,7 @@ public sealed class CallLifecycleTests
         "consulted" => new CallFacts(Party: Consulted),
         "outside" => new CallFacts(Party: Outside),
         "monitor" => new CallFacts(Party: Monitoring),
+        "held" => new CallFacts(OnHold: true),
         _ => throw new ArgumentException(name),
     };
 }
