@@ -474,15 +474,18 @@ public sealed class SeatGrain : Grain, ISeatGrain
     /// A reservation whose call is not ringing here (nor dialling out from here, nor holding this seat as a consulted
     /// colleague) is stale: the queue that reserved the seat died before it offered the call, or the message releasing
     /// the seat was lost. The call grain is the authority on its offer. An offer
-    /// still on its way is younger than a heartbeat period, so only older reservations are checked.
+    /// still on its way is younger than a heartbeat period, so only older reservations are checked. A call back in its line after
+    /// ringing here rang out: the seat goes not ready (no answer), as the ring-out's own message, late or lost, would have set it.
     /// </summary>
     private async Task CheckReservationAsync()
     {
         if (S.CallId is not { } callId || _time.GetUtcNow() - S.StateSince < TimeSpan.FromSeconds(_options.HeartbeatSeconds)) return;
-        bool ringingHere;
+        bool ringingHere, rangOutHere = false;
         try
         {
             var call = await Call(callId).GetAsync();
+            // Back in its line after ringing here: the ring-out's message to this seat is late or lost, and it is what applies.
+            rangOutHere = call is { State: CallState.Queued or CallState.CallbackWaiting, RingNoAnswerCount: > 0 } && call.OfferedSeats.Contains(JobNo);
             ringingHere = call switch
             {
                 { State: CallState.Offering or CallState.Dialing } => call.SeatJobNo == JobNo, // an offer, or this agent's outbound call
@@ -501,6 +504,12 @@ public sealed class SeatGrain : Grain, ISeatGrain
             return;
         }
         if (ringingHere || S.State != SeatState.Reserved || S.CallId != callId) return;
+        if (rangOutHere)
+        {
+            _logger.LogInformation("Seat {JobNo} let call {CallId} ring out; it goes not ready", JobNo, callId);
+            await OnRingNoAnswerAsync(callId);
+            return;
+        }
         _logger.LogWarning("Seat {JobNo} was reserved for call {CallId}, which is not ringing here; the seat is free again", JobNo, callId);
         await ReleaseReservationAsync(callId);
     }
