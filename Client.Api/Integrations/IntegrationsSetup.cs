@@ -22,6 +22,7 @@ public static class IntegrationsSetup
         services.AddOptions<Open311Options>().BindConfiguration(Open311Options.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.JurisdictionId), "Hotline:Open311:JurisdictionId must not be empty.")
             .Validate(o => o.EndpointType is "production" or "test", "Hotline:Open311:EndpointType must be production or test.")
+            .Validate(o => o.RequestsPerMinute > 0, "Hotline:Open311:RequestsPerMinute must be positive.")
             .Validate(o => o.WorkerInterval > TimeSpan.Zero, "Hotline:Open311:WorkerInterval must be positive.")
             .ValidateOnStart();
         services.AddSingleton(sp => new IntegrationsDatabase(sp.GetService<NpgsqlDataSource>()));
@@ -31,6 +32,7 @@ public static class IntegrationsSetup
         services.AddSingleton<IdempotentSubmissions>();
         services.AddSingleton<Open311Store>();
         services.AddSingleton<Open311Worker>();
+        services.AddSingleton<Open311RateLimit>();
         services.AddHostedService(sp => sp.GetRequiredService<Open311Worker>());
         return builder;
     }

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Hotline.Api.Apis;
 using Hotline.Api.Cluster;
-using Hotline.Api.Hosting;
 using Hotline.Api.Integrations;
 using Hotline.Api.Problems;
 using Hotline.Departments;
@@ -27,7 +26,8 @@ public static class Open311Api
     public static RouteGroupBuilder MapOpen311Api(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(Base).WithTags("Open311 GeoReport v2").AllowAnonymous()
-            .RequireRateLimiting(PublicRateLimiting.Policy);
+            // One budget per address across every Open311 route: the filter is the singleton, not one per endpoint.
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<Open311RateLimit>().InvokeAsync(context, next));
         api.MapGet($"/discovery.{Format}", Discovery).WithSummary("Service discovery: the endpoint, its formats and where to get a key");
         var cluster = api.MapGroup("").AddEndpointFilter<RequireClusterFilter>();
         cluster.MapGet($"/services.{Format}", Services).WithSummary("The services (categories) a request can be filed under");

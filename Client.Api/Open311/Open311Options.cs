@@ -19,6 +19,8 @@ public sealed class Open311Options
     /// background, instead of answering with the work order's number.
     /// </summary>
     public bool Asynchronous { get; set; }
+    /// <summary>Requests per minute from one client address (an IPv4 address or an IPv6 /64), per API process.</summary>
+    public int RequestsPerMinute { get; set; } = 600;
     /// <summary>How often the background worker looks for requests still waiting to become work orders.</summary>
     public TimeSpan WorkerInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

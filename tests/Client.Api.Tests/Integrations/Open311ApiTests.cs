@@ -272,4 +272,32 @@ public sealed class Open311ApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal((number, token), (resolved.Text("service_request_id"), resolved.Text("token")));
         Assert.Equal("open311", (await (await api.SignedInAsync("8001")).GetOkAsync($"/api/tickets/{number}")).Str("channel"));
     }
+
+    [Fact]
+    public async Task Open311_has_its_own_budget_per_address_and_refuses_beyond_it_in_the_spec_shape()
+    {
+        var limited = (await api.HostWithAsync(("Hotline:Open311:RequestsPerMinute", "2"))).CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await limited.GetAsync("/open311/v2/discovery.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await limited.GetAsync("/open311/v2/services.json")).StatusCode);
+        var refused = await limited.GetAsync("/open311/v2/services.xml");
+
+        AssertError(HttpStatusCode.TooManyRequests, await ReadAsync(refused, "xml"), "Too many requests");
+        Assert.NotNull(refused.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Every_open311_integration_and_partner_route_is_in_the_openapi_document()
+    {
+        var paths = (await api.Anonymous().GetOkAsync("/openapi/v1.json")).GetProperty("paths");
+
+        foreach (var path in new[]
+        {
+            "/open311/v2/discovery.{format}", "/open311/v2/services.{format}", "/open311/v2/services/{code}.{format}",
+            "/open311/v2/requests.{format}", "/open311/v2/requests/{id}.{format}", "/open311/v2/tokens/{token}.{format}",
+            "/api/integrations/keys", "/api/integrations/keys/{keyId}", "/api/partner/tickets", "/api/partner/tickets/{number}",
+        })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
+        Assert.True(paths.GetProperty("/open311/v2/requests.{format}").TryGetProperty("post", out _));
+    }
 }
