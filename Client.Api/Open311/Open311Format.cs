@@ -21,7 +21,7 @@ public sealed record Open311List(string ItemName, IReadOnlyList<object?> Items);
 
 /// <summary>
 /// Writes GeoReport v2 responses in the two formats the spec names: <c>.json</c> (application/json) and
-/// <c>.xml</c> (text/xml, UTF-8 with its declaration). Instants are ISO 8601 with their offset; absent values are
+/// <c>.xml</c> (text/xml, UTF-8 with its declaration). Instants are ISO 8601 in Beijing time with its offset; absent values are
 /// JSON nulls and empty XML elements.
 /// </summary>
 public static class Open311Format
@@ -45,7 +45,11 @@ public static class Open311Format
             new Open311List("error", descriptions.Select(d => (object?)new Open311Object().With("code", status).With("description", d)).ToArray()),
             status);
 
-    public static string Instant(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+    /// <summary>Beijing time, as the hotline's other answers give it (2026-11-23T09:30:00+08:00).</summary>
+    public static string Instant(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, China).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     private static string ToJson(object value)
     {

@@ -101,4 +101,10 @@ public sealed class IntegrationUnitTests
         Assert.Equal("""<?xml version="1.0" encoding="utf-8"?><service_requests><request><service_request_id>1</service_request_id><lat>1.5</lat><media_url /></request></service_requests>""",
             Open311Format.Write("xml", "service_requests", value));
     }
+
+    [Fact]
+    public void Instants_are_written_in_beijing_time_with_the_offset()
+    {
+        Assert.Equal("2026-12-22T17:30:00+08:00", Open311Format.Instant(new DateTimeOffset(2026, 12, 22, 9, 30, 0, TimeSpan.Zero)));
+    }
 }
