@@ -109,39 +109,49 @@ public static class Open311Api
 
     internal static async Task<IResult> Post(
         string format, HttpContext http, ApiKeyAuthenticator keys, Open311Store store, Open311Worker worker, IClusterClient cluster,
-        IOptions<Open311Options> options, TimeProvider time, CancellationToken ct)
+        IOptions<Open311Options> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
+        var log = loggers.CreateLogger(typeof(Open311Api).FullName!);
+        IResult Refuse(int status, string? keyId, params string[] reasons)
+        {
+            Open311Log.Refused(log, status, keyId ?? "-", string.Join(" | ", reasons));
+            return Open311Format.Errors(format, status, reasons);
+        }
+
         if (!http.Request.HasFormContentType)
-            return Open311Format.Errors(format, StatusCodes.Status400BadRequest, "The request must be form-encoded (application/x-www-form-urlencoded).");
+            return Refuse(StatusCodes.Status400BadRequest, null, "The request must be form-encoded (application/x-www-form-urlencoded).");
         var form = await http.Request.ReadFormAsync(ct);
         switch (await keys.CheckAsync(form["api_key"].ToString(), IntegrationScopes.Open311Write, ct))
         {
             case KeyCheck.Missing:
-                return Open311Format.Errors(format, StatusCodes.Status403Forbidden, "api_key was not provided.");
+                return Refuse(StatusCodes.Status403Forbidden, null, "api_key was not provided.");
             case KeyCheck.MissingScope:
-                return Open311Format.Errors(format, StatusCodes.Status403Forbidden, "api_key does not allow filing requests (open311:write).");
+                return Refuse(StatusCodes.Status403Forbidden, null, "api_key does not allow filing requests (open311:write).");
             case KeyCheck.Throttled t:
                 http.Response.Headers.RetryAfter = Math.Ceiling(t.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Open311Format.Errors(format, StatusCodes.Status429TooManyRequests, "Too many requests with this api_key; try again later.");
-            case KeyCheck.Accepted accepted:
-                if (WrongJurisdiction(format, form["jurisdiction_id"].ToString(), options) is { } wrong) return wrong;
-                return await CreateAsync(format, form, accepted.Key, store, worker, cluster, options.Value, time, ct);
+                return Refuse(StatusCodes.Status429TooManyRequests, null, "Too many requests with this api_key; try again later.");
+            case KeyCheck.Accepted { Key: var key }:
+                var jurisdiction = form["jurisdiction_id"].ToString();
+                if (jurisdiction.Length > 0 && jurisdiction != options.Value.JurisdictionId)
+                    return Refuse(StatusCodes.Status404NotFound, key.KeyId, "jurisdiction_id provided was not found.");
+                var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+                var (parsed, errors) = Open311Submission.Read(form, await Catalogue(cluster), key.KeyId, token, time.GetUtcNow());
+                if (parsed is null) return Refuse(StatusCodes.Status400BadRequest, key.KeyId, [.. errors]);
+                return await CreateAsync(format, parsed, key, store, worker, cluster, options.Value, log, ct);
             default:
-                return Open311Format.Errors(format, StatusCodes.Status403Forbidden, "api_key is not valid.");
+                return Refuse(StatusCodes.Status403Forbidden, null, "api_key is not valid.");
         }
     }
 
     private static async Task<IResult> CreateAsync(
-        string format, IFormCollection form, IntegrationKey key, Open311Store store, Open311Worker worker, IClusterClient cluster,
-        Open311Options options, TimeProvider time, CancellationToken ct)
+        string format, Open311Submission.Parsed parsed, IntegrationKey key, Open311Store store, Open311Worker worker, IClusterClient cluster,
+        Open311Options options, ILogger log, CancellationToken ct)
     {
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var (parsed, errors) = Open311Submission.Read(form, await Catalogue(cluster), key.KeyId, token, time.GetUtcNow());
-        if (parsed is null) return Open311Format.Errors(format, StatusCodes.Status400BadRequest, [.. errors]);
-
+        var token = parsed.Extras.Token;
         await store.AddPendingAsync(parsed.Extras, JsonSerializer.Serialize(new Open311Pending(parsed.Intake, key.Account)), ct);
         if (options.Asynchronous)
         {
+            Open311Log.Accepted(log, token, key.KeyId);
             worker.Wake();
             return Open311Format.Result(format, "service_requests", new Open311List("request",
                 [new Open311Object().With("token", token).With("service_notice", "Received; ask tokens/{token} for the request id.")
@@ -150,6 +160,7 @@ public static class Open311Api
 
         var number = await worker.CreateAsync(token, ct)
             ?? throw new InvalidOperationException($"Open311 request {token} vanished before it was registered.");
+        Open311Log.Created(log, number, key.KeyId);
         var ticket = await cluster.GetGrain<ITicketGrain>(number).GetAsync();
         var notice = ticket.Deadlines.Reply is { } due
             ? $"Registered as work order {number}; the reply is due by {Open311Format.Instant(due)}."
@@ -211,4 +222,16 @@ public static class Open311Api
         string.IsNullOrEmpty(jurisdictionId) || jurisdictionId == options.Value.JurisdictionId
             ? null
             : Open311Format.Errors(format, StatusCodes.Status404NotFound, "jurisdiction_id provided was not found.");
+}
+
+internal static partial class Open311Log
+{
+    [LoggerMessage(LogLevel.Information, "Open311 POST refused with {Status} (key {KeyId}): {Reasons}")]
+    public static partial void Refused(ILogger logger, int status, string keyId, string reasons);
+
+    [LoggerMessage(LogLevel.Information, "Open311 request registered as work order {TicketNumber} (key {KeyId})")]
+    public static partial void Created(ILogger logger, string ticketNumber, string keyId);
+
+    [LoggerMessage(LogLevel.Information, "Open311 request {Token} accepted for asynchronous registration (key {KeyId})")]
+    public static partial void Accepted(ILogger logger, string token, string keyId);
 }
