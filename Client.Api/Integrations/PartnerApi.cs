@@ -30,7 +30,7 @@ public sealed record PartnerTicketStatus(
 /// staff sign-in. Submissions accept an <c>Idempotency-Key</c>: a retry returns the first order and creates none.
 /// A key reads only the orders its own account submitted.
 /// </summary>
-public static class PartnerApi
+public static partial class PartnerApi
 {
     public const string KeyHeader = "X-Api-Key";
 
@@ -49,10 +49,11 @@ public static class PartnerApi
         PartnerTicketRequest body,
         [FromHeader(Name = KeyHeader)] string? apiKey,
         [FromHeader(Name = IdempotentSubmissions.Header)] string? idempotencyKey,
-        ApiKeyAuthenticator keys, IdempotentSubmissions idempotency, IClusterClient cluster, HttpContext http, CancellationToken ct)
+        ApiKeyAuthenticator keys, IdempotentSubmissions idempotency, IClusterClient cluster, HttpContext http, ILogger<PartnerTicketRequest> log,
+        CancellationToken ct)
     {
         var check = await keys.CheckAsync(apiKey, IntegrationScopes.TicketsSubmit, ct);
-        if (check is not KeyCheck.Accepted { Key: var key }) return Refusal(check, http);
+        if (check is not KeyCheck.Accepted { Key: var key }) return Refusal(check, http, log);
 
         var errors = new FieldErrors();
         errors.Check(idempotencyKey is null || idempotencyKey.Length is > 0 and <= 128, IdempotentSubmissions.Header, "Must be 1 to 128 characters.");
@@ -84,10 +85,10 @@ public static class PartnerApi
 
     internal static async Task<Results<Ok<PartnerTicketStatus>, ValidationProblem, ProblemHttpResult>> Status(
         string number, [FromHeader(Name = KeyHeader)] string? apiKey, ApiKeyAuthenticator keys, IClusterClient cluster, HttpContext http,
-        CancellationToken ct)
+        ILogger<PartnerTicketRequest> log, CancellationToken ct)
     {
         var check = await keys.CheckAsync(apiKey, IntegrationScopes.TicketsRead, ct);
-        if (check is not KeyCheck.Accepted { Key: var key }) return Refusal(check, http);
+        if (check is not KeyCheck.Accepted { Key: var key }) return Refusal(check, http, log);
         if (!TicketNumberCheck.IsValid(number)) return ApiProblems.Validation("number", TicketNumberCheck.Rule);
         TicketSnapshot ticket;
         try
@@ -103,8 +104,9 @@ public static class PartnerApi
     }
 
     /// <summary>The problem for a refused key: 401, 403, or 429 with Retry-After.</summary>
-    internal static ProblemHttpResult Refusal(KeyCheck check, HttpContext http)
+    internal static ProblemHttpResult Refusal(KeyCheck check, HttpContext http, ILogger log)
     {
+        LogRefused(log, http.Request.Path, check.GetType().Name);
         switch (check)
         {
             case KeyCheck.Missing:
@@ -122,4 +124,7 @@ public static class PartnerApi
                     "The API key is not valid.");
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Partner API request to {Path} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string path, string reason);
 }

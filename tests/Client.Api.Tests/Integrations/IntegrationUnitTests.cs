@@ -86,7 +86,8 @@ public sealed class IntegrationUnitTests
             Open311Services.ReadAttributes(new Dictionary<string, string>()) is var (k, d, e) ? (k, d, e.Count) : default);
         var (kind, district, errors) = Open311Services.ReadAttributes(new Dictionary<string, string>
         {
-            ["kind"] = "complaint", ["district"] = " 鼓楼区 ",
+            ["kind"] = "complaint",
+            ["district"] = " 鼓楼区 ",
         });
         Assert.Equal((Hotline.Tickets.TicketKind.Complaint, "鼓楼区", 0), (kind, district, errors.Count));
         Assert.Equal(2, Open311Services.ReadAttributes(new Dictionary<string, string> { ["kind"] = "x", ["size"] = "big" }).Errors.Count);

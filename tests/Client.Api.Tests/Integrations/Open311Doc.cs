@@ -28,8 +28,13 @@ internal abstract record Open311Node
     /// <summary>The spec's lists whose XML wrapper holds items: wrapper → item element.</summary>
     private static readonly Dictionary<string, string> ListItems = new()
     {
-        ["services"] = "service", ["service_requests"] = "request", ["errors"] = "error", ["endpoints"] = "endpoint",
-        ["formats"] = "format", ["attributes"] = "attribute", ["values"] = "value",
+        ["services"] = "service",
+        ["service_requests"] = "request",
+        ["errors"] = "error",
+        ["endpoints"] = "endpoint",
+        ["formats"] = "format",
+        ["attributes"] = "attribute",
+        ["values"] = "value",
     };
 
     public static async Task<(HttpStatusCode Status, Open311Node Body, string Text)> ReadAsync(HttpResponseMessage response, string format)
