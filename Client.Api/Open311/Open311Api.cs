@@ -194,7 +194,8 @@ public static class Open311Api
                 .With("requested_datetime", r.RequestedAt)
                 .With("updated_datetime", r.UpdatedAt)
                 .With("expected_datetime", Open311Query.StatusOf(r.State) == "open" ? r.ReplyDue : null)
-                .With("address", r.Address)
+                // The address is the citizen's own words, like the description: only the coordinates are published.
+                .With("address", null)
                 .With("address_id", r.AddressId)
                 .With("zipcode", null)
                 .With("lat", r.Lat)

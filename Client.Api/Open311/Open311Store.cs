@@ -9,7 +9,7 @@ namespace Hotline.Api.Open311;
 public sealed record Open311RequestRow(
     string Number, string State, string Category, string? LeadDepartment, string? MergedInto,
     DateTimeOffset RequestedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ReplyDue,
-    double? Lat, double? Long, string? Address, string? AddressId, string? MediaUrl);
+    double? Lat, double? Long, string? AddressId, string? MediaUrl);
 
 /// <summary>What an Open311 POST carries beyond the work order, kept in <c>open311_requests</c>.</summary>
 public sealed record Open311Extras(
@@ -29,14 +29,14 @@ public sealed class Open311Store(IntegrationsDatabase database)
 
     /// <summary>
     /// The requests matching <paramref name="filter"/>, newest first. Reports of wrongdoing (举报) are never listed: who
-    /// reported what, where, is confidential. Place and media come only with orders submitted through Open311.
+    /// reported what, where, is confidential. Coordinates, address id and media come only with orders submitted through Open311.
     /// </summary>
     public async Task<IReadOnlyList<Open311RequestRow>> QueryAsync(Open311Filter filter, CancellationToken ct)
     {
         var sql = new StringBuilder(
             """
             SELECT t.number, t.status, t.category, t.lead_department, t.merged_into, t.created_at, t.updated_at, t.reply_due,
-                   o.lat, o.long, o.address, o.address_id, o.media_url
+                   o.lat, o.long, o.address_id, o.media_url
             FROM tickets t LEFT JOIN open311_requests o ON o.ticket_number = t.number
             WHERE t.kind <> 'report'
             """);
@@ -75,7 +75,7 @@ public sealed class Open311Store(IntegrationsDatabase database)
                 r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6),
                 r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7),
                 r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetDouble(9),
-                Text(r, 10), Text(r, 11), Text(r, 12)));
+                Text(r, 10), Text(r, 11)));
         }
         return rows;
     }

@@ -48,8 +48,8 @@ CREATE TABLE idempotent_requests
 CREATE INDEX idempotent_requests_created_idx ON idempotent_requests (created_at);
 
 -- One row per Open311 POST: the request-id token (tokens/{token}), the service code, and the spec's fields the
--- work order does not hold. lat/long/address/media_url are public (the submitter reported a place, not a person);
--- email, device_id and account_id are the submitter's and are never returned.
+-- work order does not hold. lat/long, address_id and media_url are published (the submitter reported a place, not a
+-- person); address is the submitter's own words and, like email, device_id and account_id, is never returned.
 CREATE TABLE open311_requests
 (
     token         text             NOT NULL,
