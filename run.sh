@@ -57,6 +57,27 @@ stack_start "Client.Api" "$data/logs/api.log" env -C "$root/Client.Api" dotnet b
     --Hotline:RecordingsPath="$data/recordings"
 stack_wait_ready "Client.Api" "$api_url"
 
+# The demo's Open311 key for the integration account 9900: issued once through the admin API and kept in
+# .data/open311-key (only its hash is in the database); issued again if that key no longer works.
+open311_key=$(cat "$data/open311-key" 2>/dev/null || true)
+if [[ -z $open311_key ]] || [[ $(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "api_key=$open311_key" \
+        "$api_url/open311/v2/requests.json") == 403 ]]; then
+    open311_key=""
+    for _ in $(seq 1 60); do  # the demo accounts are seeded in the background
+        admin_token=$(curl -s -H 'Content-Type: application/json' "$api_url/api/auth/login" \
+            -d "{\"jobNumber\":\"9000\",\"password\":\"$HOTLINE_DEMO_PASSWORD\"}" | grep -o '"token":"[^"]*"' | cut -d'"' -f4 || true)
+        if [[ -n $admin_token ]]; then
+            open311_key=$(curl -s -H 'Content-Type: application/json' -H "Authorization: Bearer $admin_token" "$api_url/api/integrations/keys" \
+                -d '{"account":"9900","name":"demo Open311","scopes":["open311:write","tickets:submit","tickets:read"]}' \
+                | grep -o 'hk_[0-9a-f]\{12\}_[A-Za-z0-9_-]*' || true)
+            curl -s -o /dev/null -X POST -H "Authorization: Bearer $admin_token" "$api_url/api/auth/logout" || true
+            break
+        fi
+        sleep 1
+    done
+    if [[ -n $open311_key ]]; then (umask 077 && echo "$open311_key" > "$data/open311-key"); fi
+fi
+
 cat <<MSG
 
   12345 hotline is running.
@@ -72,6 +93,7 @@ cat <<MSG
   Demo accounts (password: $HOTLINE_DEMO_PASSWORD)
     agents 1001-1010, supervisor 9001, admin 9000, integration 9900
   Demo queues: general, english, social-security, housing-fund
+  Open311        $api_url/open311/v2/discovery.json   (key for POSTs, account 9900: ${open311_key:-not issued, see .data/logs/api.log}; kept in .data/open311-key)
 
   Try it:  see "Take a call in two minutes" in README.md.   Ctrl-C stops everything.
 

@@ -9,6 +9,7 @@ root=$(pwd)
 need=()
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql-15)
 command -v curl >/dev/null || need+=(curl)
+command -v python3 >/dev/null || need+=(python3)       # the independent Open311 client (standard library only)
 command -v sipp >/dev/null || need+=(sip-tester)          # SIP peer for the telephony tests
 command -v baresip >/dev/null || need+=(baresip-core)     # an agent's softphone (auto-answer)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)      # prompt generation check

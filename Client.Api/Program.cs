@@ -1,10 +1,12 @@
 using Hotline.Api.Apis;
 using Hotline.Api.Hosting;
+using Hotline.Api.Integrations;
 using Hotline.Api.Ui;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHotlineApi();
 builder.AddHotlineUi();
+builder.AddHotlineIntegrations();
 
 var app = builder.Build();
 if (!app.HasValidConfiguration()) return 1;
@@ -24,6 +26,7 @@ app.MapIvrApi();
 app.MapPublicTicketsApi();
 app.MapRecordingsApi();
 app.MapEventsApi();
+app.MapHotlineIntegrations();
 app.MapHotlineOperations();
 app.MapHotlineUi();
 

@@ -10,7 +10,7 @@ public sealed record TicketResponse(
     string Status,
     /// <summary>consultation, help, complaint, report, suggestion or praise.</summary>
     string Kind,
-    /// <summary>phone, ivr, web, app, wechat, sms, mayor_mailbox or email.</summary>
+    /// <summary>phone, ivr, web, app, wechat, sms, mayor_mailbox, email or open311.</summary>
     string Channel,
     string Category,
     CallerDto Caller,

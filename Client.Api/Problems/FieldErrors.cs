@@ -10,6 +10,9 @@ public sealed class FieldErrors
 
     public bool Any => _errors.Count > 0;
 
+    /// <summary>Every field's messages, for edges that answer in another error format (Open311).</summary>
+    public IEnumerable<(string Field, string Message)> Entries => _errors.SelectMany(e => e.Value.Select(m => (e.Key, m)));
+
     public FieldErrors Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var messages)) _errors[field] = messages = [];

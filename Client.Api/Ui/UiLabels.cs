@@ -42,6 +42,7 @@ public static class UiLabels
         ["sms"] = ("短信", "SMS"),
         ["mayor_mailbox"] = ("市长信箱", "Mayor's mailbox"),
         ["email"] = ("邮件", "Email"),
+        ["open311"] = ("Open311", "Open311"),
         // Roles and history actions
         ["agent"] = ("话务员", "agent"),
         ["supervisor"] = ("班长", "supervisor"),

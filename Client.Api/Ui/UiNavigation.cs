@@ -22,6 +22,7 @@ public static class UiNavigation
         new("/inbox", "承办单位", "Department inbox", InboxRoles.Split(',')),
         new("/visits", "回访", "Return visits", DispatchRoles.Split(',')),
         new("/admin", "系统管理", "Admin", AdminRoles.Split(',')),
+        new("/integrations", "接入密钥", "Integration keys", AdminRoles.Split(',')),
     ];
 
     public static IEnumerable<Screen> For(ClaimsPrincipal user) => Screens.Where(s => s.Roles.Any(user.IsInRole));

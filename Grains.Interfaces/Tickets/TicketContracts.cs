@@ -20,7 +20,7 @@ public enum TicketKind
 
 /// <summary>How the matter reached the hotline (受理渠道).</summary>
 [GenerateSerializer, Alias("hotline.TicketChannel")]
-public enum TicketChannel { Phone = 0, Ivr = 1, Web = 2, App = 3, Wechat = 4, Sms = 5, MayorMailbox = 6, Email = 7 }
+public enum TicketChannel { Phone = 0, Ivr = 1, Web = 2, App = 3, Wechat = 4, Sms = 5, MayorMailbox = 6, Email = 7, Open311 = 8 }
 
 /// <summary>The work order's place in its life cycle. Overdue and supervised are flags, not states.</summary>
 [GenerateSerializer, Alias("hotline.TicketStatus")]
