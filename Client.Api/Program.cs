@@ -23,6 +23,7 @@ app.MapCalendarApi();
 app.MapIvrApi();
 app.MapPublicTicketsApi();
 app.MapRecordingsApi();
+app.MapSurveysApi();
 app.MapEventsApi();
 app.MapHotlineOperations();
 app.MapHotlineUi();

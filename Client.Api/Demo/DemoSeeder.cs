@@ -38,6 +38,7 @@ internal sealed partial class DemoSeeder(
         Account("9000", "系统管理员", Roles.Admin),
         Account("9900", "集成账号", Roles.Integration),
         Account("9500", "督查员", Roles.Auditor),
+        Account("6001", "调查组长", Roles.SurveyLead),
         .. Enumerable.Range(0, 6).Select(i => Account($"{7001 + i}", $"{DepartmentNames[i].Name}承办员", Roles.Department, DepartmentNames[i].Id)),
         Account("8001", "派单员", Roles.Dispatcher),
         // Return visits (回访) are the dispatch desk's in the life cycle's role table; there is no visit-only role.
