@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using MiniExcelLibs;
 
 namespace Hotline.Tests;
@@ -167,5 +166,25 @@ public sealed class SurveysApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains("/api/surveys/questionnaires/{id}/versions/{version}/answers/check", paths);
     }
 
-    internal static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);
+    [Fact]
+    public async Task The_callers_of_matching_work_orders_become_a_hotline_source_preview_one_row_per_order()
+    {
+        var agent = await api.SignedInAsync("1002");
+        await agent.RegisterAsync(TicketTestData.Intake(category: "social-insurance", phone: "13711112222"));
+        await agent.RegisterAsync(TicketTestData.Intake(category: "social-insurance", phone: "+8613711112222"));
+        await agent.RegisterAsync(TicketTestData.Intake(category: "social-insurance", phone: "051185001234"));
+        await agent.RegisterAsync(TicketTestData.Intake(category: "housing-fund", phone: "13733334444"));
+        var (lead, frameId) = await NewFrameAsync("callers");
+
+        var preview = await (await lead.PostAsJsonAsync($"/api/surveys/frames/{frameId}/imports/callers", new { category = "social-insurance" })).AssertOkAsync();
+        var import = preview.GetProperty("import");
+        Assert.Equal(("callers", "hotline", 3, 2, 1), (import.Str("format"), import.Str("defaultSource"), import.GetProperty("rows").GetInt32(),
+            import.GetProperty("accepted").GetInt32(), import.GetProperty("duplicates").GetInt32()));
+        await lead.PostOkAsync($"/api/surveys/frames/{frameId}/imports/{import.GetProperty("id").GetInt64()}/confirm");
+        var frame = await lead.GetOkAsync($"/api/surveys/frames/{frameId}");
+        Assert.Equal([("京口区", 2L)], frame.GetProperty("byCounty").EnumerateArray().Select(c => (c.Str("value"), c.GetProperty("units").GetInt64())));
+
+        await (await lead.PostAsJsonAsync($"/api/surveys/frames/{frameId}/imports/callers", new { county = "京口区" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+    }
 }
