@@ -28,51 +28,51 @@ public static class SurveyDrawsApi
             .WithSummary("Draw more numbers for one stratum from the units no draw of this sample has taken (替补样本)");
     }
 
-    private static SurveyDrawStore Draws(HttpContext http) =>
-        new(http.RequestServices.GetRequiredService<NpgsqlDataSource>(), http.RequestServices.GetRequiredService<TimeProvider>());
+    private static SurveyDrawStore Draws(IServiceProvider services) =>
+        new(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>());
 
-    internal static async Task<Results<Ok<IReadOnlyList<DrawSummary>>, ProblemHttpResult>> List(long frameId, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<Ok<IReadOnlyList<DrawSummary>>, ProblemHttpResult>> List(long frameId, IServiceProvider services, CancellationToken ct)
     {
-        if (await SurveysApi.Frames(http).FindFrameAsync(frameId, ct) is null) return SurveysApi.FrameNotFound(frameId);
-        return TypedResults.Ok(await Draws(http).ListAsync(frameId, ct));
+        if (await SurveysApi.Frames(services).FindFrameAsync(frameId, ct) is null) return SurveysApi.FrameNotFound(frameId);
+        return TypedResults.Ok(await Draws(services).ListAsync(frameId, ct));
     }
 
     internal static async Task<Results<Created<DrawSummary>, ValidationProblem, ProblemHttpResult>> Draw(
-        long frameId, DrawRequest body, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+        long frameId, DrawRequest body, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var design = Design(body, errors);
         errors.Range(body.RecentDays, 0, 3650, "recentDays");
         if (errors.TryGetProblem(out var problem)) return problem;
-        if (await SurveysApi.Frames(http).FindFrameAsync(frameId, ct) is null) return SurveysApi.FrameNotFound(frameId);
+        if (await SurveysApi.Frames(services).FindFrameAsync(frameId, ct) is null) return SurveysApi.FrameNotFound(frameId);
 
         var recentDays = body.RecentDays ?? SurveysApi.DefaultRecentDays;
-        var store = Draws(http);
+        var store = Draws(services);
         var (revision, units) = await store.UsableUnitsAsync(frameId, recentDays, ct);
         var draw = SystematicSampler.Draw(units, design!, body.Seed ?? NewSeed());
         var saved = await store.SaveAsync(frameId, null, revision, recentDays, design!, draw, user.JobNo(), ct);
         return TypedResults.Created($"/api/surveys/draws/{saved.Id}", saved);
     }
 
-    internal static async Task<Results<Ok<DrawSummary>, ProblemHttpResult>> Get(long drawId, HttpContext http, CancellationToken ct) =>
-        await Draws(http).GetAsync(drawId, ct) is { } draw ? TypedResults.Ok(draw) : DrawNotFound(drawId);
+    internal static async Task<Results<Ok<DrawSummary>, ProblemHttpResult>> Get(long drawId, IServiceProvider services, CancellationToken ct) =>
+        await Draws(services).GetAsync(drawId, ct) is { } draw ? TypedResults.Ok(draw) : DrawNotFound(drawId);
 
-    internal static async Task<Results<Ok<DrawMembersResponse>, ProblemHttpResult>> Members(long drawId, int? offset, int? limit, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<Ok<DrawMembersResponse>, ProblemHttpResult>> Members(long drawId, int? offset, int? limit, IServiceProvider services, CancellationToken ct)
     {
-        var store = Draws(http);
+        var store = Draws(services);
         if (await store.GetAsync(drawId, ct) is null) return DrawNotFound(drawId);
         return TypedResults.Ok(await store.MembersAsync(drawId, Math.Max(0, offset ?? 0), Math.Clamp(limit ?? 200, 1, 5000), ct));
     }
 
     internal static async Task<Results<Created<DrawSummary>, ValidationProblem, ProblemHttpResult>> Replace(
-        long drawId, ReplacementRequest body, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+        long drawId, ReplacementRequest body, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Check(!string.IsNullOrWhiteSpace(body.Stratum), "stratum", "Required: the stratum key, as the draw lists it.");
         errors.Check(body.Size is > 0 and <= 100_000, "size", "Between 1 and 100000.");
         if (errors.TryGetProblem(out var problem)) return problem;
 
-        var store = Draws(http);
+        var store = Draws(services);
         if (await store.GetAsync(drawId, ct) is not { } original) return DrawNotFound(drawId);
         var rootId = original.RootDrawId ?? original.Id;
         var root = original.RootDrawId is null ? original : (await store.GetAsync(rootId, ct))!;

@@ -29,47 +29,47 @@ public static class SurveyQuestionnairesApi
             .WithSummary("Check a sheet of answers against this version: required answers on the branch taken, types, scales and ranges");
     }
 
-    private static QuestionnaireStore Store(HttpContext http) =>
-        new(http.RequestServices.GetRequiredService<NpgsqlDataSource>(), http.RequestServices.GetRequiredService<TimeProvider>());
+    private static QuestionnaireStore Store(IServiceProvider services) =>
+        new(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>());
 
-    internal static async Task<Ok<IReadOnlyList<QuestionnaireSummary>>> List(HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await Store(http).ListAsync(ct));
+    internal static async Task<Ok<IReadOnlyList<QuestionnaireSummary>>> List(IServiceProvider services, CancellationToken ct) =>
+        TypedResults.Ok(await Store(services).ListAsync(ct));
 
-    internal static async Task<Results<Ok<IReadOnlyList<int>>, ProblemHttpResult>> Versions(string id, HttpContext http, CancellationToken ct) =>
-        await Store(http).VersionsAsync(id, ct) is { Count: > 0 } versions ? TypedResults.Ok(versions) : NotFound(id);
+    internal static async Task<Results<Ok<IReadOnlyList<int>>, ProblemHttpResult>> Versions(string id, IServiceProvider services, CancellationToken ct) =>
+        await Store(services).VersionsAsync(id, ct) is { Count: > 0 } versions ? TypedResults.Ok(versions) : NotFound(id);
 
     internal static async Task<Results<Created<QuestionnaireVersion>, ValidationProblem>> Save(
-        string id, Questionnaire body, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+        string id, Questionnaire body, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
         if (Invalid(id, body) is { } problem) return problem;
-        var saved = await Store(http).AddVersionAsync(id, body, user.JobNo(), ct);
+        var saved = await Store(services).AddVersionAsync(id, body, user.JobNo(), ct);
         return TypedResults.Created($"/api/surveys/questionnaires/{id}/versions/{saved.Version}", saved);
     }
 
-    internal static async Task<Results<Ok<QuestionnaireVersion>, ProblemHttpResult>> Get(string id, int version, HttpContext http, CancellationToken ct) =>
-        await Store(http).GetAsync(id, version, ct) is { } found ? TypedResults.Ok(found) : VersionNotFound(id, version);
+    internal static async Task<Results<Ok<QuestionnaireVersion>, ProblemHttpResult>> Get(string id, int version, IServiceProvider services, CancellationToken ct) =>
+        await Store(services).GetAsync(id, version, ct) is { } found ? TypedResults.Ok(found) : VersionNotFound(id, version);
 
-    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(string id, int version, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(string id, int version, IServiceProvider services, CancellationToken ct)
     {
-        if (await Store(http).GetAsync(id, version, ct) is not { } found) return VersionNotFound(id, version);
+        if (await Store(services).GetAsync(id, version, ct) is not { } found) return VersionNotFound(id, version);
         var file = JsonSerializer.SerializeToUtf8Bytes(new QuestionnaireFile(found.Id, found.Version, found.Questionnaire),
             new JsonSerializerOptions(QuestionnaireStore.Json) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         return TypedResults.File(file, "application/json", $"questionnaire-{id}-v{version}.json");
     }
 
     internal static async Task<Results<Created<QuestionnaireVersion>, ValidationProblem>> Import(
-        QuestionnaireFile body, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+        QuestionnaireFile body, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
         if (body.Questionnaire is null) return ApiProblems.Validation("questionnaire", "Required: the file's questionnaire.");
         if (Invalid(body.Id, body.Questionnaire, "questionnaire.") is { } problem) return problem;
-        var saved = await Store(http).AddVersionAsync(body.Id!, body.Questionnaire, user.JobNo(), ct);
+        var saved = await Store(services).AddVersionAsync(body.Id!, body.Questionnaire, user.JobNo(), ct);
         return TypedResults.Created($"/api/surveys/questionnaires/{body.Id}/versions/{saved.Version}", saved);
     }
 
     internal static async Task<Results<Ok<AnswerCheck>, ValidationProblem, ProblemHttpResult>> Check(
-        string id, int version, Dictionary<string, JsonElement> answers, HttpContext http, CancellationToken ct)
+        string id, int version, Dictionary<string, JsonElement> answers, IServiceProvider services, CancellationToken ct)
     {
-        if (await Store(http).GetAsync(id, version, ct) is not { } found) return VersionNotFound(id, version);
+        if (await Store(services).GetAsync(id, version, ct) is not { } found) return VersionNotFound(id, version);
         var sheet = new Dictionary<string, AnswerValue?>(StringComparer.Ordinal);
         var errors = new List<SurveyFieldError>();
         foreach (var (question, value) in answers)

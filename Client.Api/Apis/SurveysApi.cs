@@ -46,50 +46,56 @@ public static class SurveysApi
         return api;
     }
 
-    internal static SurveyFrameStore Frames(HttpContext http) =>
-        new(http.RequestServices.GetRequiredService<NpgsqlDataSource>(), http.RequestServices.GetRequiredService<TimeProvider>());
+    internal static SurveyFrameStore Frames(IServiceProvider services) =>
+        new(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>());
 
-    internal static async Task<Ok<IReadOnlyList<FrameSummary>>> ListFrames(HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await Frames(http).ListFramesAsync(ct));
+    internal static async Task<Ok<IReadOnlyList<FrameSummary>>> ListFrames(IServiceProvider services, CancellationToken ct) =>
+        TypedResults.Ok(await Frames(services).ListFramesAsync(ct));
 
-    internal static async Task<Results<Created<FrameSummary>, ValidationProblem>> CreateFrame(FrameRequest body, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+    internal static async Task<Results<Created<FrameSummary>, ValidationProblem>> CreateFrame(FrameRequest body, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var name = TicketIntakeValidation.Required(body.Name, "name", 100, errors);
         errors.Check(body.Description is not { Length: > 1000 }, "description", "At most 1000 characters.");
         if (errors.TryGetProblem(out var problem)) return problem;
-        var frame = await Frames(http).CreateFrameAsync(name!, TicketIntakeValidation.Trimmed(body.Description), user.JobNo(), ct);
+        var frame = await Frames(services).CreateFrameAsync(name!, TicketIntakeValidation.Trimmed(body.Description), user.JobNo(), ct);
         return TypedResults.Created($"/api/surveys/frames/{frame.Id}", frame);
     }
 
-    internal static async Task<Results<Ok<FrameDetail>, ProblemHttpResult>> GetFrame(long frameId, HttpContext http, CancellationToken ct) =>
-        await Frames(http).GetFrameAsync(frameId, ct) is { } frame ? TypedResults.Ok(frame) : FrameNotFound(frameId);
+    internal static async Task<Results<Ok<FrameDetail>, ProblemHttpResult>> GetFrame(long frameId, IServiceProvider services, CancellationToken ct) =>
+        await Frames(services).GetFrameAsync(frameId, ct) is { } frame ? TypedResults.Ok(frame) : FrameNotFound(frameId);
 
     internal static async Task<Results<Created<ImportPreviewResponse>, ValidationProblem, ProblemHttpResult>> Upload(
         long frameId, string? source, int? recentDays, string? fileName, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+    {
+        // The route's Accepts metadata refuses other types before this; a request without any type still arrives.
+        if (FrameFiles.FormatOf(http.Request.ContentType) is not { } format)
+            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, SurveyProblems.ImportFormat,
+                $"Send the file as {FrameFiles.CsvType} or {FrameFiles.XlsxType}.", Field("file"));
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxUploadBytes;
+        var content = new MemoryStream();
+        await http.Request.Body.CopyToAsync(content, ct);
+        return await UploadAsync(frameId, source, recentDays, fileName, format, content.ToArray(), http.RequestServices, user, ct);
+    }
+
+    /// <summary>Screens an uploaded file and keeps its preview: the route's work after reading the body, and the screen's upload.</summary>
+    internal static async Task<Results<Created<ImportPreviewResponse>, ValidationProblem, ProblemHttpResult>> UploadAsync(long frameId, string? source,
+        int? recentDays, string? fileName, string format, byte[] content, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var defaultSource = CheckSource(source, errors);
         errors.Range(recentDays, 0, 3650, "recentDays");
         errors.Check(fileName is not { Length: > 200 }, "fileName", "At most 200 characters.");
         if (errors.TryGetProblem(out var problem)) return problem;
-        // The route's Accepts metadata refuses other types before this; a request without any type still arrives.
-        if (FrameFiles.FormatOf(http.Request.ContentType) is not { } format)
-            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, SurveyProblems.ImportFormat,
-                $"Send the file as {FrameFiles.CsvType} or {FrameFiles.XlsxType}.", Field("file"));
-        var store = Frames(http);
-        if (await store.FindFrameAsync(frameId, ct) is null) return FrameNotFound(frameId);
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxUploadBytes;
-        var content = new MemoryStream();
-        await http.Request.Body.CopyToAsync(content, ct);
         if (content.Length > MaxUploadBytes)
             return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, SurveyProblems.ImportMalformed, "The file is larger than 256 MB.", Field("file"));
+        var store = Frames(services);
+        if (await store.FindFrameAsync(frameId, ct) is null) return FrameNotFound(frameId);
 
         List<FrameImportRow> rows;
         try
         {
-            rows = FrameFiles.Read(format, content.ToArray());
+            rows = FrameFiles.Read(format, content);
         }
         catch (MalformedImportException e)
         {
@@ -100,7 +106,7 @@ public static class SurveysApi
     }
 
     internal static async Task<Results<Created<ImportPreviewResponse>, ValidationProblem, ProblemHttpResult>> ImportCallers(
-        long frameId, CallerImportRequest body, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+        long frameId, CallerImportRequest body, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Range(body.RecentDays, 0, 3650, "recentDays");
@@ -108,7 +114,7 @@ public static class SurveysApi
         errors.Check(body.Department is not null || body.Category is not null || body.Kind is not null || body.From is not null,
             "department", "Name at least a department, category, kind or period: the whole caller history is not a frame.");
         if (errors.TryGetProblem(out var problem)) return problem;
-        var store = Frames(http);
+        var store = Frames(services);
         if (await store.FindFrameAsync(frameId, ct) is null) return FrameNotFound(frameId);
         var rows = await store.CallerRowsAsync(body, ct);
         return await PreviewAsync(store, frameId, "callers", null, FrameSources.Hotline, body.RecentDays ?? DefaultRecentDays, rows, user, ct);
@@ -123,12 +129,12 @@ public static class SurveysApi
         return TypedResults.Created($"/api/surveys/frames/{frameId}/imports/{saved.Import.Id}", saved);
     }
 
-    internal static async Task<Results<Ok<ImportPreviewResponse>, ProblemHttpResult>> GetImport(long frameId, long importId, HttpContext http, CancellationToken ct) =>
-        await Frames(http).GetImportAsync(frameId, importId, ct) is { } import ? TypedResults.Ok(import) : ImportNotFound(importId);
+    internal static async Task<Results<Ok<ImportPreviewResponse>, ProblemHttpResult>> GetImport(long frameId, long importId, IServiceProvider services, CancellationToken ct) =>
+        await Frames(services).GetImportAsync(frameId, importId, ct) is { } import ? TypedResults.Ok(import) : ImportNotFound(importId);
 
-    internal static async Task<Results<Ok<ImportConfirmation>, ProblemHttpResult>> Confirm(long frameId, long importId, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+    internal static async Task<Results<Ok<ImportConfirmation>, ProblemHttpResult>> Confirm(long frameId, long importId, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (outcome, confirmation) = await Frames(http).ConfirmImportAsync(frameId, importId, user.JobNo(), ct);
+        var (outcome, confirmation) = await Frames(services).ConfirmImportAsync(frameId, importId, user.JobNo(), ct);
         return outcome switch
         {
             ConfirmOutcome.Confirmed => TypedResults.Ok(confirmation!),
@@ -139,8 +145,8 @@ public static class SurveysApi
         };
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> Discard(long frameId, long importId, HttpContext http, ClaimsPrincipal user, CancellationToken ct) =>
-        await Frames(http).DiscardImportAsync(frameId, importId, user.JobNo(), ct) switch
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Discard(long frameId, long importId, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct) =>
+        await Frames(services).DiscardImportAsync(frameId, importId, user.JobNo(), ct) switch
         {
             ConfirmOutcome.Confirmed => TypedResults.NoContent(),
             ConfirmOutcome.NotPending => NotPending(importId),
@@ -148,12 +154,12 @@ public static class SurveysApi
         };
 
     internal static async Task<Results<Created<ImportConfirmation>, ValidationProblem, ProblemHttpResult>> AddUnit(
-        long frameId, FrameUnitRequest body, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+        long frameId, FrameUnitRequest body, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var source = CheckSource(body.Source, errors) ?? FrameSources.Department;
         if (errors.TryGetProblem(out var problem)) return problem;
-        var store = Frames(http);
+        var store = Frames(services);
         if (await store.FindFrameAsync(frameId, ct) is null) return FrameNotFound(frameId);
         var row = new FrameImportRow(1, body.Number, body.County, body.Department, body.Category, source);
         var (revision, inFrame, doNotCall, _) = await store.ScreeningAsync(frameId, 0, ct);
@@ -174,11 +180,11 @@ public static class SurveysApi
             : ApiProblems.Problem(StatusCodes.Status409Conflict, SurveyProblems.ImportStale, "The frame changed meanwhile; try again.", Field("number"));
     }
 
-    internal static async Task<Ok<IReadOnlyList<DoNotCallEntry>>> ListDoNotCall(int? limit, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await Frames(http).ListDoNotCallAsync(Math.Clamp(limit ?? 500, 1, 5000), ct));
+    internal static async Task<Ok<IReadOnlyList<DoNotCallEntry>>> ListDoNotCall(int? limit, IServiceProvider services, CancellationToken ct) =>
+        TypedResults.Ok(await Frames(services).ListDoNotCallAsync(Math.Clamp(limit ?? 500, 1, 5000), ct));
 
     internal static async Task<Results<Created<DoNotCallEntry>, Ok<DoNotCallEntry>, ValidationProblem>> AddDoNotCall(
-        DoNotCallRequest body, HttpContext http, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+        DoNotCallRequest body, IServiceProvider services, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
         var (phone, rejection) = PhoneNumbers.Normalise(body.Number);
         if (rejection is not null) return ApiProblems.Validation("number", rejection.Reason);
@@ -186,16 +192,16 @@ public static class SurveysApi
         if (errors.TryGetProblem(out var problem)) return problem;
         var number = phone!.Value.Number;
         var entry = new DoNotCallEntry(number, TicketIntakeValidation.Trimmed(body.Reason), time.GetUtcNow(), user.JobNo());
-        return await Frames(http).AddDoNotCallAsync(number, entry.Reason, user.JobNo(), ct)
+        return await Frames(services).AddDoNotCallAsync(number, entry.Reason, user.JobNo(), ct)
             ? TypedResults.Created($"/api/surveys/do-not-call/{number}", entry)
             : TypedResults.Ok(entry);
     }
 
-    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RemoveDoNotCall(string number, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RemoveDoNotCall(string number, IServiceProvider services, CancellationToken ct)
     {
         var (phone, rejection) = PhoneNumbers.Normalise(number);
         if (rejection is not null) return ApiProblems.Validation("number", rejection.Reason);
-        return await Frames(http).RemoveDoNotCallAsync(phone!.Value.Number, ct)
+        return await Frames(services).RemoveDoNotCallAsync(phone!.Value.Number, ct)
             ? TypedResults.NoContent()
             : ApiProblems.NotFound(SurveyProblems.NotOnDoNotCall, "That number is not on the do-not-call list.");
     }
