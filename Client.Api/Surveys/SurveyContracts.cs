@@ -8,8 +8,11 @@ public sealed record FrameSummary(long Id, string Name, string? Description, int
 
 public sealed record FrameCount(string? Value, long Units);
 
+/// <summary>Units of one department × source cell, the usual stratum of an evaluation.</summary>
+public sealed record FrameCell(string? Department, string Source, long Units);
+
 public sealed record FrameDetail(FrameSummary Frame, IReadOnlyList<FrameCount> BySource, IReadOnlyList<FrameCount> ByDepartment,
-    IReadOnlyList<FrameCount> ByCounty, IReadOnlyList<ImportSummary> Imports);
+    IReadOnlyList<FrameCount> ByCounty, IReadOnlyList<FrameCell> ByDepartmentAndSource, IReadOnlyList<ImportSummary> Imports);
 
 public sealed record ImportIssueResponse(int Line, string Kind, string Field, string Code, string Reason, string? Number);
 

@@ -76,8 +76,17 @@ public sealed class SurveyFrameStore(NpgsqlDataSource db, TimeProvider time)
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) imports.Add(ReadImport(reader));
         }
+        var cells = new List<FrameCell>();
+        await using (var cmd = db.CreateCommand("""
+            SELECT department, source, count(*) FROM survey_frame_units WHERE frame_id = @id GROUP BY department, source ORDER BY department NULLS LAST, source
+            """))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) cells.Add(new FrameCell(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
         return new FrameDetail(frame, await CountByAsync(id, "source", ct), await CountByAsync(id, "department", ct),
-            await CountByAsync(id, "county", ct), imports);
+            await CountByAsync(id, "county", ct), cells, imports);
     }
 
     private async Task<IReadOnlyList<FrameCount>> CountByAsync(long id, string column, CancellationToken ct)
