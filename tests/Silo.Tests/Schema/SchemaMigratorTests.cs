@@ -48,7 +48,9 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         Assert.Equal(
             [
                 "auth_tokens", "call_records", "orleansmembershiptable", "orleansmembershipversiontable",
-                "orleansquery", "orleansreminderstable", "orleansstorage", "recordings", "schema_migrations", "ticket_history", "tickets",
+                "orleansquery", "orleansreminderstable", "orleansstorage", "recordings", "schema_migrations", "survey_contacts",
+                "survey_do_not_call", "survey_draw_members", "survey_draws", "survey_frame_units", "survey_frames", "survey_import_issues",
+                "survey_import_rows", "survey_imports", "survey_questionnaire_versions", "survey_questionnaires", "ticket_history", "tickets",
                 "users",
             ],
             tables);
@@ -133,7 +135,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
             () => new SchemaMigrator(_db.ConnectionString, NullLogger<SchemaMigrator>.Instance) { Migrations = withBroken }.MigrateAsync());
 
         Assert.Equal("migration 0003_broken failed and was rolled back: 42703: column \"no_such_column\" does not exist", error.Message);
-        Assert.Equal(AllVersions, (await _db.ColumnAsync("SELECT version::text FROM schema_migrations ORDER BY version")).Select(int.Parse));
+        Assert.Equal(AllVersions, (await _db.ColumnAsync("SELECT version::text FROM schema_migrations ORDER BY schema_migrations.version")).Select(int.Parse));
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"));
     }
 
