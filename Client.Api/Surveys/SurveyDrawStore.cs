@@ -81,11 +81,11 @@ public sealed class SurveyDrawStore(NpgsqlDataSource db, TimeProvider time)
         {
             foreach (var member in draw.Members)
             {
-                await members.StartRowAsync(ct);
-                await members.WriteAsync(id, NpgsqlDbType.Bigint, ct);
-                await members.WriteAsync(member.Stratum, NpgsqlDbType.Text, ct);
-                await members.WriteAsync(member.Ordinal, NpgsqlDbType.Integer, ct);
-                await members.WriteAsync(member.Unit.Number, NpgsqlDbType.Text, ct);
+                members.StartRow();
+                members.Write(id, NpgsqlDbType.Bigint);
+                members.Write(member.Stratum, NpgsqlDbType.Text);
+                members.Write(member.Ordinal, NpgsqlDbType.Integer);
+                members.Write(member.Unit.Number, NpgsqlDbType.Text);
             }
             await members.CompleteAsync(ct);
         }

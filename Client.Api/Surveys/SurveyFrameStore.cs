@@ -158,20 +158,22 @@ public sealed class SurveyFrameStore(NpgsqlDataSource db, TimeProvider time)
             importId = (long)(await cmd.ExecuteScalarAsync(ct))!;
         }
 
+        // Written synchronously row by row: an await per value costs more than the value itself, and the importer
+        // only blocks when its buffer goes out to the server.
         await using (var rows = await connection.BeginBinaryImportAsync(
             "COPY survey_import_rows (import_id, line, number, kind, county, department, category, source) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var (line, unit) in preview.Accepted)
             {
-                await rows.StartRowAsync(ct);
-                await rows.WriteAsync(importId, NpgsqlDbType.Bigint, ct);
-                await rows.WriteAsync(line, NpgsqlDbType.Integer, ct);
-                await rows.WriteAsync(unit.Number, NpgsqlDbType.Text, ct);
-                await rows.WriteAsync(KindName(unit.Kind), NpgsqlDbType.Text, ct);
-                await WriteTextAsync(rows, unit.County, ct);
-                await WriteTextAsync(rows, unit.Department, ct);
-                await WriteTextAsync(rows, unit.Category, ct);
-                await rows.WriteAsync(unit.Source, NpgsqlDbType.Text, ct);
+                rows.StartRow();
+                rows.Write(importId, NpgsqlDbType.Bigint);
+                rows.Write(line, NpgsqlDbType.Integer);
+                rows.Write(unit.Number, NpgsqlDbType.Text);
+                rows.Write(KindName(unit.Kind), NpgsqlDbType.Text);
+                WriteText(rows, unit.County);
+                WriteText(rows, unit.Department);
+                WriteText(rows, unit.Category);
+                rows.Write(unit.Source, NpgsqlDbType.Text);
             }
             await rows.CompleteAsync(ct);
         }
@@ -181,14 +183,14 @@ public sealed class SurveyFrameStore(NpgsqlDataSource db, TimeProvider time)
         {
             foreach (var issue in preview.Issues)
             {
-                await issues.StartRowAsync(ct);
-                await issues.WriteAsync(importId, NpgsqlDbType.Bigint, ct);
-                await issues.WriteAsync(issue.Line, NpgsqlDbType.Integer, ct);
-                await issues.WriteAsync(IssueKindName(issue.Kind), NpgsqlDbType.Text, ct);
-                await issues.WriteAsync(issue.Field, NpgsqlDbType.Text, ct);
-                await issues.WriteAsync(issue.Code, NpgsqlDbType.Text, ct);
-                await issues.WriteAsync(issue.Reason, NpgsqlDbType.Text, ct);
-                await WriteTextAsync(issues, issue.Number, ct);
+                issues.StartRow();
+                issues.Write(importId, NpgsqlDbType.Bigint);
+                issues.Write(issue.Line, NpgsqlDbType.Integer);
+                issues.Write(IssueKindName(issue.Kind), NpgsqlDbType.Text);
+                issues.Write(issue.Field, NpgsqlDbType.Text);
+                issues.Write(issue.Code, NpgsqlDbType.Text);
+                issues.Write(issue.Reason, NpgsqlDbType.Text);
+                WriteText(issues, issue.Number);
             }
             await issues.CompleteAsync(ct);
         }
@@ -239,6 +241,12 @@ public sealed class SurveyFrameStore(NpgsqlDataSource db, TimeProvider time)
             baseRevision = (int)(await read.ExecuteScalarAsync(ct))!;
         }
         if (baseRevision != revision) return (ConfirmOutcome.Stale, null);
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM survey_import_rows WHERE import_id = @id", connection, tx))
+        {
+            // The pending rows are unlogged: after a database crash they are gone, and the preview must be made again.
+            count.Parameters.AddWithValue("id", importId);
+            if ((long)(await count.ExecuteScalarAsync(ct))! != import.Accepted) return (ConfirmOutcome.Stale, null);
+        }
 
         int added;
         await using (var insert = new NpgsqlCommand("""
@@ -386,9 +394,9 @@ public sealed class SurveyFrameStore(NpgsqlDataSource db, TimeProvider time)
         _ => "excluded",
     };
 
-    private static async Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken ct)
+    private static void WriteText(NpgsqlBinaryImporter importer, string? value)
     {
-        if (value is null) await importer.WriteNullAsync(ct);
-        else await importer.WriteAsync(value, NpgsqlDbType.Text, ct);
+        if (value is null) importer.WriteNull();
+        else importer.Write(value, NpgsqlDbType.Text);
     }
 }

@@ -61,7 +61,9 @@ CREATE TABLE survey_frame_units (
 );
 
 -- The accepted rows of a pending import; deleted when it is confirmed or discarded. No key: filled by COPY.
-CREATE TABLE survey_import_rows (
+-- Unlogged: a preview is scratch work, written and deleted a million rows at a time without WAL; after a database
+-- crash PostgreSQL empties the table, and confirming such a preview is refused (its row count no longer matches).
+CREATE UNLOGGED TABLE survey_import_rows (
     import_id  bigint  NOT NULL,
     line       integer NOT NULL,
     number     text    NOT NULL,
