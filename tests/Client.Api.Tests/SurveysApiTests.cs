@@ -150,6 +150,19 @@ public sealed class SurveysApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task Demo_mode_seeds_a_small_evaluation_a_frame_without_its_do_not_call_number_and_a_valid_questionnaire()
+    {
+        var lead = await api.SignedInAsync("6001");
+        var demo = (await lead.GetOkAsync("/api/surveys/frames")).EnumerateArray().Single(f => f.Str("name") == "2026 民主评议演示样本框");
+        Assert.Equal(239, demo.GetProperty("units").GetInt64());
+        var frame = await lead.GetOkAsync($"/api/surveys/frames/{demo.GetProperty("id").GetInt64()}");
+        Assert.Equal(24, frame.GetProperty("byDepartmentAndSource").GetArrayLength());
+        var questionnaire = await lead.GetOkAsync("/api/surveys/questionnaires/demo-evaluation/versions/1");
+        Assert.Equal("执法类", questionnaire.GetProperty("questionnaire").Str("departmentKind"));
+        Assert.Contains((await lead.GetOkAsync("/api/surveys/do-not-call")).EnumerateArray(), e => e.Str("number") == "13700000007");
+    }
+
+    [Fact]
     public async Task Only_survey_leads_and_admins_change_surveys_supervisors_read_and_agents_see_nothing()
     {
         var supervisor = await api.SignedInAsync("9001");

@@ -12,7 +12,8 @@ public sealed class SurveyScreenTests(HotlineUiFixture hotline)
     public async Task A_survey_lead_imports_a_frame_after_its_preview_draws_a_sample_and_saves_a_questionnaire_only_once_its_branches_are_valid()
     {
         var page = await hotline.OpenAsync("6001", "/surveys");
-        await Expect(page.Locator("h1").First).ToHaveTextAsync("样本框 0");
+        await Expect(page.Locator("h1").First).ToHaveTextAsync("样本框 1");
+        await Expect(page.GetByTestId("frames")).ToContainTextAsync("2026 民主评议演示样本框");
 
         await page.GetByTestId("frame-name").FillAsync("2026 民主评议");
         await page.GetByTestId("frame-create").ClickAsync();
@@ -45,6 +46,14 @@ public sealed class SurveyScreenTests(HotlineUiFixture hotline)
         await Expect(page.GetByTestId("draw-summary")).ToContainTextAsync("种子 42，共 8 个号码");
         await Expect(page.GetByTestId("draw-strata").Locator("tbody tr")).ToHaveCountAsync(2);
         await HotlineUiFixture.ShotAsync(page, "41-surveys-draw");
+
+        // The demo questionnaire opens as a form, every question with its options and branches.
+        await page.GetByTestId("q-pick").SelectOptionAsync("demo-evaluation");
+        await page.GetByTestId("q-load").ClickAsync();
+        await Expect(page.GetByTestId("q-version")).ToHaveTextAsync("当前第 1 版");
+        await Expect(page.GetByTestId("question-1-option-2-next")).ToHaveValueAsync("why");
+        await page.GetByTestId("q-pick").SelectOptionAsync("");
+        await page.GetByTestId("q-load").ClickAsync();
 
         await page.GetByTestId("q-id").FillAsync("zhifa");
         await page.GetByTestId("q-title").FillAsync("执法类部门评议问卷");
