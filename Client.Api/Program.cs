@@ -25,6 +25,7 @@ app.MapCalendarApi();
 app.MapIvrApi();
 app.MapPublicTicketsApi();
 app.MapRecordingsApi();
+app.MapSurveysApi();
 app.MapEventsApi();
 app.MapHotlineIntegrations();
 app.MapHotlineOperations();

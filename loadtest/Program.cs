@@ -1,9 +1,10 @@
 using Hotline.LoadTest.Cli;
 using Hotline.LoadTest.Scenarios;
+using Hotline.LoadTest.Surveys;
 using Spectre.Console;
 
 // The hotline's load driver: `dotnet run --project loadtest -c Release -- SCENARIO [options] [--out DIR]`.
-IScenario[] scenarios = [new CallsScenario(), new TicketsScenario(), new DayScenario(), new BaselineScenario(), new SipScenario(), new RouteScenario(), new EnqueueScenario()];
+IScenario[] scenarios = [new CallsScenario(), new TicketsScenario(), new DayScenario(), new BaselineScenario(), new SipScenario(), new RouteScenario(), new EnqueueScenario(), new SurveySampleScenario()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {

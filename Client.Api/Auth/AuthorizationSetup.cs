@@ -28,7 +28,9 @@ internal static class AuthorizationSetup
             // Auditors only read; integrations only register.
             .AddPolicy(Policies.TicketsAct, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Department, Roles.Admin))
             .AddPolicy(Policies.ReferenceDataWrite, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.UsersAdmin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.UsersAdmin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.SurveysRead, p => p.RequireRole(Roles.SurveyLead, Roles.Supervisor, Roles.Admin, Roles.Auditor))
+            .AddPolicy(Policies.SurveysDesign, p => p.RequireRole(Roles.SurveyLead, Roles.Admin));
         return services;
     }
 

@@ -16,8 +16,10 @@ public static class Roles
     public const string Auditor = "auditor";
     /// <summary>Machine accounts: load drivers, the simulated trunk, scrapers.</summary>
     public const string Integration = "integration";
+    /// <summary>Survey lead (调查组长): designs questionnaires, builds sample frames and draws samples.</summary>
+    public const string SurveyLead = "survey-lead";
 
-    public static readonly IReadOnlyList<string> All = [Agent, Supervisor, Dispatcher, Department, Admin, Auditor, Integration];
+    public static readonly IReadOnlyList<string> All = [Agent, Supervisor, Dispatcher, Department, Admin, Auditor, Integration, SurveyLead];
 }
 
 /// <summary>Authorization policy names, one per rule of who may do what.</summary>
@@ -47,4 +49,8 @@ public static class Policies
     public const string ReferenceDataWrite = "reference-data.write";
     /// <summary>Staff accounts and their roles (admin).</summary>
     public const string UsersAdmin = "users.admin";
+    /// <summary>Read sample frames, draws and questionnaires: survey leads, supervisors, admins, auditors.</summary>
+    public const string SurveysRead = "surveys.read";
+    /// <summary>Import frames, keep the do-not-call list, draw samples, save questionnaires: survey leads and admins.</summary>
+    public const string SurveysDesign = "surveys.design";
 }

@@ -11,9 +11,9 @@ namespace Hotline.Api.Demo;
 
 /// <summary>
 /// With <c>Hotline:Demo:Seed</c>: the demo accounts (agents 1001–1010, supervisor 9001, admin 9000, integration
-/// 9900, department staff 7001–7006, dispatcher 8001, return-visit staff 8101, auditor 9500, password from
-/// <c>HOTLINE_DEMO_PASSWORD</c>), the four demo queues, six departments, a category tree with its dispatch
-/// catalogue, and the 2026 work calendar, each created only when missing, so a changed password or setting
+/// 9900, department staff 7001–7006, dispatcher 8001, return-visit staff 8101, auditor 9500, survey lead 6001, password
+/// from <c>HOTLINE_DEMO_PASSWORD</c>), the four demo queues, six departments, a category tree with its dispatch
+/// catalogue, the 2026 work calendar, and a small evaluation survey (<see cref="Surveys.SurveyDemo"/>), each created only when missing, so a changed password or setting
 /// survives a restart. Runs in the background until the database and the cluster answer; the HTTP host does
 /// not wait for it.
 /// </summary>
@@ -24,6 +24,7 @@ internal sealed partial class DemoSeeder(
     ClusterConnection connection,
     IOptions<HotlineOptions> options,
     TimeProvider time,
+    IServiceProvider services,
     ILogger<DemoSeeder> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,6 +39,7 @@ internal sealed partial class DemoSeeder(
         Account("9000", "系统管理员", Roles.Admin),
         Account("9900", "集成账号", Roles.Integration),
         Account("9500", "督查员", Roles.Auditor),
+        Account("6001", "调查组长", Roles.SurveyLead),
         .. Enumerable.Range(0, 6).Select(i => Account($"{7001 + i}", $"{DepartmentNames[i].Name}承办员", Roles.Department, DepartmentNames[i].Id)),
         Account("8001", "派单员", Roles.Dispatcher),
         // Return visits (回访) are the dispatch desk's in the life cycle's role table; there is no visit-only role.
@@ -146,6 +148,7 @@ internal sealed partial class DemoSeeder(
             try
             {
                 await SeedUsersAsync(demo.Password!, stoppingToken);
+                await Surveys.SurveyDemo.SeedAsync(services, DepartmentNames.Select(d => d.Id).ToArray(), stoppingToken);
                 break;
             }
             catch (Npgsql.NpgsqlException e)

@@ -13,6 +13,7 @@ public static class UiNavigation
     public const string DispatchRoles = Roles.Dispatcher + "," + Roles.Supervisor + "," + Roles.Admin;
     public const string InboxRoles = Roles.Department;
     public const string AdminRoles = Roles.Admin;
+    public const string SurveyRoles = Roles.SurveyLead + "," + Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor;
 
     public static IReadOnlyList<Screen> Screens { get; } =
     [
@@ -21,6 +22,7 @@ public static class UiNavigation
         new("/dispatch", "派单", "Dispatch", DispatchRoles.Split(',')),
         new("/inbox", "承办单位", "Department inbox", InboxRoles.Split(',')),
         new("/visits", "回访", "Return visits", DispatchRoles.Split(',')),
+        new("/surveys", "调查", "Surveys", SurveyRoles.Split(',')),
         new("/admin", "系统管理", "Admin", AdminRoles.Split(',')),
         new("/integrations", "接入密钥", "Integration keys", AdminRoles.Split(',')),
     ];

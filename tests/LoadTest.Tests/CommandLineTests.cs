@@ -187,7 +187,7 @@ public sealed class CommandLineTests
     public static TheoryData<string> ScenarioNames() => new(Scenarios().Select(s => s.Name));
 
     private static IScenario[] Scenarios() =>
-        [new CallsScenario(), new TicketsScenario(), new DayScenario(), new BaselineScenario(), new SipScenario(), new RouteScenario(), new EnqueueScenario()];
+        [new CallsScenario(), new TicketsScenario(), new DayScenario(), new BaselineScenario(), new SipScenario(), new RouteScenario(), new EnqueueScenario(), new Hotline.LoadTest.Surveys.SurveySampleScenario()];
 
     [Theory]
     [MemberData(nameof(ScenarioNames))]
