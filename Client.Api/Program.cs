@@ -1,5 +1,6 @@
 using Hotline.Api.Apis;
 using Hotline.Api.Hosting;
+using Hotline.Api.Knowledge;
 using Hotline.Api.Ui;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +25,7 @@ app.MapIvrApi();
 app.MapPublicTicketsApi();
 app.MapRecordingsApi();
 app.MapEventsApi();
+app.MapKnowledgeApi();
 app.MapHotlineOperations();
 app.MapHotlineUi();
 

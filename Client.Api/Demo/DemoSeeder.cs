@@ -11,7 +11,7 @@ namespace Hotline.Api.Demo;
 
 /// <summary>
 /// With <c>Hotline:Demo:Seed</c>: the demo accounts (agents 1001–1010, supervisor 9001, admin 9000, integration
-/// 9900, department staff 7001–7006, dispatcher 8001, return-visit staff 8101, auditor 9500, password from
+/// 9900, department staff 7001–7006, dispatcher 8001, return-visit staff 8101, auditor 9500, knowledge editor 6001 and reviewer 6101, password from
 /// <c>HOTLINE_DEMO_PASSWORD</c>), the four demo queues, six departments, a category tree with its dispatch
 /// catalogue, and the 2026 work calendar, each created only when missing, so a changed password or setting
 /// survives a restart. Runs in the background until the database and the cluster answer; the HTTP host does
@@ -42,6 +42,8 @@ internal sealed partial class DemoSeeder(
         Account("8001", "派单员", Roles.Dispatcher),
         // Return visits (回访) are the dispatch desk's in the life cycle's role table; there is no visit-only role.
         Account("8101", "回访员", Roles.Dispatcher),
+        Account("6001", "知识编辑", Roles.KnowledgeEditor),
+        Account("6101", "知识审核员", Roles.KnowledgeReviewer),
     ];
 
     /// <summary>The demo departments, in the order of their staff accounts 7001–7006.</summary>

@@ -47,28 +47,22 @@ public static class KnowledgeHighlighter
         return (start > 0 ? "…" : "") + Html(window, terms) + (end < flat.Length ? "…" : "");
     }
 
-    /// <summary>The marked ranges, in order, not overlapping: at each position the longest term wins.</summary>
+    /// <summary>The marked ranges, in order, not overlapping: where terms overlap the longest wins; adjacent words stay separate marks.</summary>
     public static IReadOnlyList<(int Start, int End)> Marks(string text, IReadOnlyCollection<string> terms)
     {
         var lower = text.ToLowerInvariant();
+        var occurrences = new List<(int Start, int End)>();
         var covered = new bool[text.Length];
         foreach (var term in terms.Where(t => t.Length > 0).OrderByDescending(t => t.Length))
         {
-            for (var i = lower.IndexOf(term, StringComparison.Ordinal); i >= 0; i = lower.IndexOf(term, i + term.Length, StringComparison.Ordinal))
+            for (var i = lower.IndexOf(term, StringComparison.Ordinal); i >= 0; i = lower.IndexOf(term, i + 1, StringComparison.Ordinal))
             {
                 if (covered.AsSpan(i, term.Length).Contains(true)) continue;
                 covered.AsSpan(i, term.Length).Fill(true);
+                occurrences.Add((i, i + term.Length));
             }
         }
-
-        var ranges = new List<(int, int)>();
-        for (var i = 0; i < covered.Length; i++)
-        {
-            if (!covered[i]) continue;
-            var start = i;
-            while (i < covered.Length && covered[i]) i++;
-            ranges.Add((start, i));
-        }
-        return ranges;
+        occurrences.Sort();
+        return occurrences;
     }
 }

@@ -13,11 +13,17 @@ public sealed class KnowledgeHighlighterTests
     }
 
     [Fact]
-    public void The_longest_term_wins_where_terms_overlap_and_neighbours_merge()
+    public void The_longest_term_wins_where_terms_overlap()
     {
         var html = KnowledgeHighlighter.Html("住房公积金", ["公积", "住房公积金", "金"]);
 
         Assert.Equal("<mark>住房公积金</mark>", html);
+    }
+
+    [Fact]
+    public void Adjacent_words_are_marked_separately()
+    {
+        Assert.Equal("<mark>公积金</mark><mark>提取</mark>", KnowledgeHighlighter.Html("公积金提取", ["提取", "公积金"]));
     }
 
     [Fact]
