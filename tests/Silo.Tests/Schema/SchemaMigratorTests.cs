@@ -25,7 +25,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     {
         var migrations = Migration.LoadEmbedded();
 
-        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo", "0005_recordings", "0006_ticket_next_due"], migrations.Select(m => m.Label));
+        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo", "0005_recordings", "0006_ticket_next_due", "0150_knowledge", "0151_knowledge_roles"], migrations.Select(m => m.Label));
         Assert.All(migrations, m => Assert.Matches("^[0-9a-f]{64}$", m.Checksum));
     }
 
