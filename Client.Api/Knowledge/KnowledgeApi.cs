@@ -135,6 +135,11 @@ public static partial class KnowledgeApi
         return TypedResults.Ok((await store.GetAsync(id, editor: true, ct))!);
     }
 
+    /// <summary>A life-cycle action as the web UI gives it: the route's own handler.</summary>
+    internal static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> ActAsync(
+        long id, KnowledgeCommand command, string? reason, ClaimsPrincipal user, KnowledgeStore store, bool reasonRequired) =>
+        Act(id, command, reason, user, store, CancellationToken.None, reasonRequired);
+
     private static async Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> Act(
         long id, KnowledgeCommand command, string? reason, ClaimsPrincipal user, KnowledgeStore store, CancellationToken ct, bool reasonRequired = false)
     {

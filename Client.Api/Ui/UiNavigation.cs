@@ -13,6 +13,8 @@ public static class UiNavigation
     public const string DispatchRoles = Roles.Dispatcher + "," + Roles.Supervisor + "," + Roles.Admin;
     public const string InboxRoles = Roles.Department;
     public const string AdminRoles = Roles.Admin;
+    public const string KnowledgeRoles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Dispatcher + "," + Roles.Department + "," + Roles.Admin + ","
+        + Roles.Auditor + "," + Roles.KnowledgeEditor + "," + Roles.KnowledgeReviewer;
 
     public static IReadOnlyList<Screen> Screens { get; } =
     [
@@ -22,6 +24,7 @@ public static class UiNavigation
         new("/inbox", "承办单位", "Department inbox", InboxRoles.Split(',')),
         new("/visits", "回访", "Return visits", DispatchRoles.Split(',')),
         new("/admin", "系统管理", "Admin", AdminRoles.Split(',')),
+        new("/knowledge", "知识库", "Knowledge base", KnowledgeRoles.Split(',')),
     ];
 
     public static IEnumerable<Screen> For(ClaimsPrincipal user) => Screens.Where(s => s.Roles.Any(user.IsInRole));
