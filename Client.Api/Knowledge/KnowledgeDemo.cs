@@ -7,8 +7,8 @@ namespace Hotline.Api.Knowledge;
 
 /// <summary>
 /// With <c>Hotline:Demo:Seed</c> and PostgreSQL: a knowledge category tree, a few synonym groups and some two dozen
-/// published articles of the kind a 12345 agent reads out, once the demo departments exist. Seeds only an empty
-/// knowledge base, so an edited demo survives a restart.
+/// published articles of the kind a 12345 agent reads out, once the demo departments exist. Seeds only an unseeded
+/// knowledge base (no demo root category yet), so an edited demo survives a restart.
 /// </summary>
 internal sealed partial class KnowledgeDemo(KnowledgeStore store, DemoSeeder demo, IOptions<HotlineOptions> options, ILogger<KnowledgeDemo> logger) : BackgroundService
 {
@@ -112,7 +112,8 @@ internal sealed partial class KnowledgeDemo(KnowledgeStore store, DemoSeeder dem
     {
         if (!options.Value.Demo.Seed || options.Value.Orleans.Mode == OrleansClientMode.Localhost) return;
         await demo.Completed.WaitAsync(stoppingToken);
-        if ((await store.CategoriesAsync(stoppingToken)).Count > 0) return;
+        // The demo's root category marks a seeded base; categories made by people before the seeder ran do not.
+        if ((await store.CategoriesAsync(stoppingToken)).Any(c => c.Id == Categories[0].Id)) return;
 
         foreach (var (id, parent, name) in Categories) await store.AddCategoryAsync(id, parent, name, 0, stoppingToken);
         foreach (var group in Synonyms) await store.SaveSynonymsAsync(null, group, Editor, stoppingToken);

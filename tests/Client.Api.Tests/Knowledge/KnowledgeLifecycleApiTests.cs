@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Npgsql;
 using static Hotline.Tests.Knowledge.KnowledgeTestData;
 
 namespace Hotline.Tests.Knowledge;
@@ -112,6 +113,23 @@ public sealed class KnowledgeLifecycleApiTests(ApiFixture api) : IClassFixture<A
         await (await agent.GetAsync("/api/knowledge?department=mars")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
         await (await agent.GetAsync("/api/knowledge?pageSize=0")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
         await (await agent.GetAsync("/api/knowledge/999999")).AssertProblemAsync(HttpStatusCode.NotFound, "knowledge.not_found");
+    }
+
+    [Fact]
+    public async Task The_history_is_append_only_in_the_database()
+    {
+        var admin = await api.SignedInAsync("9000");
+        var (_, category) = await CategoriesAsync(admin);
+        var id = await CreateAsync(admin, Article("历史", category));
+        await using var db = NpgsqlDataSource.Create(api.ConnectionString);
+
+        await using var update = db.CreateCommand($"UPDATE knowledge_history SET actor = 'someone' WHERE article_id = {id}");
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
+        await using var delete = db.CreateCommand($"DELETE FROM knowledge_history WHERE article_id = {id}");
+        await Assert.ThrowsAsync<PostgresException>(() => delete.ExecuteNonQueryAsync());
+
+        Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
+        Assert.Equal("9000", (await admin.GetOkAsync($"/api/knowledge/{id}/history"))[0].Str("actor"));
     }
 
     [Fact]

@@ -141,6 +141,28 @@ public sealed class KnowledgeSearchTests(ApiFixture api) : IClassFixture<ApiFixt
     }
 
     [Fact]
+    public async Task A_bad_row_of_an_xlsx_list_is_reported_by_its_row_number_and_nothing_is_imported()
+    {
+        var admin = await api.SignedInAsync("9000");
+        var (root, _) = await CategoriesAsync(admin);
+        using var sheet = new MemoryStream();
+        sheet.SaveAs(new[]
+        {
+            new Dictionary<string, object?> { ["标题"] = "完好的一行", ["分类"] = root, ["答复口径"] = "口径" },
+            new Dictionary<string, object?> { ["标题"] = "", ["分类"] = "no-such", ["答复口径"] = "口径" },
+        });
+
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(sheet.ToArray()), "files", "list.xlsx" } };
+        var response = await admin.PostAsync("/api/knowledge/import", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray()
+            .Select(p => (p.Str("source"), p.GetProperty("line").GetInt32(), p.Str("field"))).ToList();
+        Assert.Equal([("list.xlsx", 3, "title"), ("list.xlsx", 3, "categoryId")], problems);
+        Assert.Equal(0, (await SearchAsync(admin, $"drafts=true&category={root}")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task The_xlsx_export_reads_back_with_the_published_articles_and_imports_again()
     {
         var (admin, _, root, _) = await CorpusAsync();
