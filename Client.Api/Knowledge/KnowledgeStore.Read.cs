@@ -63,13 +63,18 @@ public sealed partial class KnowledgeStore
         {
             conditions.Add("(s.valid_from IS NULL OR s.valid_from <= @now) AND (s.valid_until IS NULL OR s.valid_until > @now)");
             select.Parameters.AddWithValue("now", Time.GetUtcNow());
+            // Rank and count on the narrow columns first; the wide ones (answer, excerpt) are read for the page's rows only.
             sql = $"""
+                WITH page AS (
+                    SELECT s.article_id, s.published_at, {rank} AS score, count(*) OVER () AS total
+                    FROM knowledge_search s
+                    WHERE {string.Join(" AND ", conditions)}
+                    ORDER BY score DESC, s.published_at DESC, s.article_id DESC
+                    LIMIT @limit OFFSET @offset)
                 SELECT s.article_id, s.version, 'published', s.title, s.answer, s.excerpt, s.category_id, s.departments, s.tags,
-                    s.valid_until, {rank} AS score, count(*) OVER () AS total
-                FROM knowledge_search s
-                WHERE {string.Join(" AND ", conditions)}
-                ORDER BY score DESC, s.published_at DESC, s.article_id DESC
-                LIMIT @limit OFFSET @offset
+                    s.valid_until, p.score, p.total
+                FROM page p JOIN knowledge_search s ON s.article_id = p.article_id
+                ORDER BY p.score DESC, p.published_at DESC, p.article_id DESC
                 """;
         }
         select.CommandText = sql;

@@ -55,6 +55,9 @@ public sealed record KnowledgeQuery(string TsQuery, IReadOnlyList<string> Terms)
     /// <summary>Groups of one query; a longer query (an order's text) keeps its first distinct words.</summary>
     public const int MaxGroups = 32;
 
+    /// <summary>The shortest last word that also matches as a prefix while typing.</summary>
+    public const int MinPrefix = 2;
+
     /// <summary>
     /// Words that carry no subject in a question (的, 怎么, 需要…): dropped unless nothing else is left, so
     /// "公积金怎么提取" finds the article that never says 怎么.
@@ -70,8 +73,8 @@ public sealed record KnowledgeQuery(string TsQuery, IReadOnlyList<string> Terms)
     /// Builds the query for <paramref name="text"/>: synonym terms are found in the text first (longest match), the
     /// rest is cut into words by <paramref name="segment"/> (the same cutter the index was built with). Each word
     /// becomes a group of alternatives (its synonyms), each alternative the AND of its own words; groups are
-    /// combined by <paramref name="mode"/>. With <paramref name="prefixLast"/> the last word also matches as a
-    /// prefix, for a search box being typed into. Null when nothing searchable is left.
+    /// combined by <paramref name="mode"/>. With <paramref name="prefixLast"/> the last word (of two characters or more) also
+    /// matches as a prefix, for a search box being typed into. Null when nothing searchable is left.
     /// </summary>
     public static KnowledgeQuery? Build(string? text, Func<string, IReadOnlyList<string>> segment, SynonymSet synonyms, MatchMode mode, bool prefixLast)
     {
@@ -121,7 +124,8 @@ public sealed record KnowledgeQuery(string TsQuery, IReadOnlyList<string> Terms)
                 var tokens = segment(alternative).Select(KnowledgeRules.Normalize).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
                 if (tokens.Count == 0) continue;
                 foreach (var token in tokens) terms.Add(token);
-                var quoted = tokens.Select(t => Quote(t) + (prefix ? ":*" : "")).ToList();
+                // A one-letter prefix (公:*) would match most of a large base and say little; it matches as a word.
+                var quoted = tokens.Select(t => Quote(t) + (prefix && t.Length >= MinPrefix ? ":*" : "")).ToList();
                 parts.Add(quoted.Count == 1 ? quoted[0] : "(" + string.Join(" & ", quoted) + ")");
             }
             if (parts.Count == 0) continue;

@@ -116,6 +116,23 @@ public sealed class KnowledgeLifecycleApiTests(ApiFixture api) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Every_knowledge_route_is_in_the_openapi_document_and_refuses_anonymous_callers()
+    {
+        var document = await api.Anonymous().GetOkAsync("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/api/knowledge", StringComparison.Ordinal)).ToHashSet();
+
+        Assert.Superset(paths, new HashSet<string>
+        {
+            "/api/knowledge", "/api/knowledge/suggest", "/api/knowledge/categories", "/api/knowledge/{id}", "/api/knowledge/{id}/submit",
+            "/api/knowledge/{id}/withdraw", "/api/knowledge/{id}/return", "/api/knowledge/{id}/publish", "/api/knowledge/{id}/retire",
+            "/api/knowledge/{id}/versions", "/api/knowledge/{id}/versions/{version}", "/api/knowledge/{id}/history",
+            "/api/knowledge/{id}/feedback", "/api/knowledge/{id}/attachments/{attachmentId}", "/api/knowledge/import",
+            "/api/knowledge/export", "/api/knowledge/synonyms", "/api/knowledge/synonyms/{groupId}", "/api/knowledge/categories/{categoryId}",
+        });
+        await (await api.Anonymous().GetAsync("/api/knowledge?q=公积金")).AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
+    }
+
+    [Fact]
     public async Task The_history_is_append_only_in_the_database()
     {
         var admin = await api.SignedInAsync("9000");

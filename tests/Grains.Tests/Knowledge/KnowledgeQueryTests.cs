@@ -30,6 +30,12 @@ public sealed class KnowledgeQueryTests
     }
 
     [Fact]
+    public void A_single_character_being_typed_matches_as_a_word_not_as_a_prefix()
+    {
+        Assert.Equal("'公'", KnowledgeQuery.Build("公", Cut, SynonymSet.Empty, MatchMode.All, prefixLast: true)!.TsQuery);
+    }
+
+    [Fact]
     public void Words_of_an_order_text_match_any_and_stop_words_are_dropped()
     {
         var query = KnowledgeQuery.Build("怎么提取公积金", Cut, SynonymSet.Empty, MatchMode.Any, prefixLast: false)!;
