@@ -47,7 +47,8 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
         Assert.Equal(
             [
-                "auth_tokens", "call_records", "orleansmembershiptable", "orleansmembershipversiontable",
+                "auth_tokens", "call_records", "knowledge_articles", "knowledge_attachments", "knowledge_categories", "knowledge_feedback",
+                "knowledge_history", "knowledge_search", "knowledge_synonyms", "knowledge_versions", "orleansmembershiptable", "orleansmembershipversiontable",
                 "orleansquery", "orleansreminderstable", "orleansstorage", "recordings", "schema_migrations", "ticket_history", "tickets",
                 "users",
             ],
@@ -133,7 +134,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
             () => new SchemaMigrator(_db.ConnectionString, NullLogger<SchemaMigrator>.Instance) { Migrations = withBroken }.MigrateAsync());
 
         Assert.Equal("migration 0003_broken failed and was rolled back: 42703: column \"no_such_column\" does not exist", error.Message);
-        Assert.Equal(AllVersions, (await _db.ColumnAsync("SELECT version::text FROM schema_migrations ORDER BY version")).Select(int.Parse));
+        Assert.Equal(AllVersions, (await _db.ColumnAsync("SELECT version::text FROM schema_migrations ORDER BY schema_migrations.version")).Select(int.Parse));
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"));
     }
 
