@@ -149,11 +149,20 @@ public sealed partial class KnowledgeStore
         DateTimeOffset? until = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7);
         return current with
         {
-            Version = version, Title = reader.GetString(0), CategoryId = reader.GetString(1), Answer = reader.GetString(2), Body = reader.GetString(3),
-            Departments = reader.GetFieldValue<string[]>(4), Tags = reader.GetFieldValue<string[]>(5), ValidFrom = from, ValidUntil = until,
+            Version = version,
+            Title = reader.GetString(0),
+            CategoryId = reader.GetString(1),
+            Answer = reader.GetString(2),
+            Body = reader.GetString(3),
+            Departments = reader.GetFieldValue<string[]>(4),
+            Tags = reader.GetFieldValue<string[]>(5),
+            ValidFrom = from,
+            ValidUntil = until,
             Current = KnowledgeRules.IsCurrent(from, until, Time.GetUtcNow()),
             Attachments = JsonSerializer.Deserialize<AttachmentInfo[]>(reader.GetString(8), KnowledgeJson.Options) ?? [],
-            Commands = [], UpdatedBy = reader.GetString(9), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(10),
+            Commands = [],
+            UpdatedBy = reader.GetString(9),
+            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(10),
         };
     }
 

@@ -111,9 +111,14 @@ public static class KnowledgeTransfer
             {
                 var front = new Dictionary<string, object?>
                 {
-                    ["id"] = a.Id, ["title"] = a.Title, ["category"] = a.CategoryId, ["departments"] = a.Departments, ["tags"] = a.Tags,
+                    ["id"] = a.Id,
+                    ["title"] = a.Title,
+                    ["category"] = a.CategoryId,
+                    ["departments"] = a.Departments,
+                    ["tags"] = a.Tags,
                     ["validFrom"] = a.ValidFrom?.ToString("O", CultureInfo.InvariantCulture),
-                    ["validUntil"] = a.ValidUntil?.ToString("O", CultureInfo.InvariantCulture), ["answer"] = a.Answer,
+                    ["validUntil"] = a.ValidUntil?.ToString("O", CultureInfo.InvariantCulture),
+                    ["answer"] = a.Answer,
                 };
                 var entry = zip.CreateEntry($"{a.Id}.md");
                 using var writer = new StreamWriter(entry.Open(), new UTF8Encoding(false));
@@ -128,10 +133,17 @@ public static class KnowledgeTransfer
     {
         var rows = articles.Select(a => new Dictionary<string, object?>
         {
-            ["id"] = a.Id, ["title"] = a.Title, ["category"] = a.CategoryId, ["departments"] = string.Join(';', a.Departments),
-            ["tags"] = string.Join(';', a.Tags), ["validFrom"] = a.ValidFrom?.ToString("O", CultureInfo.InvariantCulture),
-            ["validUntil"] = a.ValidUntil?.ToString("O", CultureInfo.InvariantCulture), ["answer"] = a.Answer, ["body"] = a.Body,
-            ["status"] = a.Status, ["version"] = a.Version,
+            ["id"] = a.Id,
+            ["title"] = a.Title,
+            ["category"] = a.CategoryId,
+            ["departments"] = string.Join(';', a.Departments),
+            ["tags"] = string.Join(';', a.Tags),
+            ["validFrom"] = a.ValidFrom?.ToString("O", CultureInfo.InvariantCulture),
+            ["validUntil"] = a.ValidUntil?.ToString("O", CultureInfo.InvariantCulture),
+            ["answer"] = a.Answer,
+            ["body"] = a.Body,
+            ["status"] = a.Status,
+            ["version"] = a.Version,
         }).ToList();
         using var buffer = new MemoryStream();
         buffer.SaveAs(rows, excelType: ExcelType.XLSX);

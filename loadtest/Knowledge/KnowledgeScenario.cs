@@ -70,7 +70,10 @@ public sealed class KnowledgeScenario : IScenario
 
         var report = new Report
         {
-            Scenario = Name, Command = context.Command, StartedAt = context.Time.GetUtcNow(), Machine = MachineInfo.Current(),
+            Scenario = Name,
+            Command = context.Command,
+            StartedAt = context.Time.GetUtcNow(),
+            Machine = MachineInfo.Current(),
             Parameters = new() { ["url"] = url, ["articles"] = $"{articles}", ["queries"] = $"{queries}", ["clients"] = $"{clients}" },
         };
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };

@@ -32,8 +32,12 @@ public sealed class KnowledgeLifecycleApiTests(ApiFixture api) : IClassFixture<A
 
         var edited = await (await editor.PutAsJsonAsync($"/api/knowledge/{id}", new
         {
-            title = "住房公积金提取指南", categoryId = category, answer = "携带身份证到网点办理，或在公积金App线上提取。",
-            body = "购房、租房可以提取。", departments = new[] { "housing" }, baseVersion = 1,
+            title = "住房公积金提取指南",
+            categoryId = category,
+            answer = "携带身份证到网点办理，或在公积金App线上提取。",
+            body = "购房、租房可以提取。",
+            departments = new[] { "housing" },
+            baseVersion = 1,
         })).AssertOkAsync();
         Assert.Equal(2, edited.GetProperty("version").GetInt32());
         await (await editor.PutAsJsonAsync($"/api/knowledge/{id}", new { title = "过期的编辑", categoryId = category, answer = "x", baseVersion = 1 }))
@@ -102,8 +106,12 @@ public sealed class KnowledgeLifecycleApiTests(ApiFixture api) : IClassFixture<A
 
         var bad = await (await editor.PostAsJsonAsync("/api/knowledge", new
         {
-            title = "", categoryId = "no-such", answer = "a", departments = new[] { "mars" },
-            validFrom = "2026-05-01T00:00:00+08:00", validUntil = "2026-04-01T00:00:00+08:00",
+            title = "",
+            categoryId = "no-such",
+            answer = "a",
+            departments = new[] { "mars" },
+            validFrom = "2026-05-01T00:00:00+08:00",
+            validUntil = "2026-04-01T00:00:00+08:00",
             attachments = new[] { new { name = "a.pdf", mediaType = "application/pdf", content = "not base64!" } },
         })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
         var fields = bad.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToHashSet();
@@ -157,7 +165,9 @@ public sealed class KnowledgeLifecycleApiTests(ApiFixture api) : IClassFixture<A
         var (_, category) = await CategoriesAsync(admin);
         var created = await (await admin.PostAsJsonAsync("/api/knowledge", new
         {
-            title = "申请表下载", categoryId = category, answer = "见附件",
+            title = "申请表下载",
+            categoryId = category,
+            answer = "见附件",
             attachments = new[] { new { name = "申请表.txt", mediaType = "text/plain", content = Convert.ToBase64String("表格内容"u8.ToArray()) } },
         })).AssertOkAsync();
         var id = created.GetProperty("id").GetInt64();

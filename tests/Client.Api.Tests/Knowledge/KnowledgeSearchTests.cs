@@ -103,7 +103,9 @@ public sealed class KnowledgeSearchTests(ApiFixture api) : IClassFixture<ApiFixt
 
         var suggested = await agent.PostOkAsync("/api/knowledge/suggest", new
         {
-            summary = "咨询电动自行车上牌", content = "市民新买了电动自行车，想知道去哪里登记上牌，需要带什么材料。", limit = 3,
+            summary = "咨询电动自行车上牌",
+            content = "市民新买了电动自行车，想知道去哪里登记上牌，需要带什么材料。",
+            limit = 3,
         });
         // The demo's own 电动自行车 article may rank beside the corpus's: both lead, nothing unrelated does.
         var items = suggested.GetProperty("items").EnumerateArray().ToList();
@@ -129,7 +131,8 @@ public sealed class KnowledgeSearchTests(ApiFixture api) : IClassFixture<ApiFixt
         var response = await ImportAsync(admin, publish: false,
             ("good.md", Markdown("完好的条目", root, "口径", "正文")),
             ("bad.md", Markdown("坏条目", "no-such-category", "口径", "正文", "[housing]", "validUntil: not-a-date\n")),
-            ("broken.md", "no front matter"));
+            ("broken.md", "no front matter"),
+            ("junk.xlsx", "not a workbook"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray()
@@ -137,6 +140,7 @@ public sealed class KnowledgeSearchTests(ApiFixture api) : IClassFixture<ApiFixt
         Assert.Contains(("bad.md", 3, "categoryId"), problems);
         Assert.Contains(("bad.md", 6, "validUntil"), problems);
         Assert.Contains(("broken.md", 1, "frontMatter"), problems);
+        Assert.Contains(("junk.xlsx", 1, "file"), problems);
         Assert.Equal(0, (await SearchAsync(admin, $"drafts=true&category={root}")).GetProperty("total").GetInt32());
     }
 
