@@ -13,9 +13,10 @@ public static partial class KnowledgeApi
     /// <summary>
     /// Reads every uploaded file (.md/.markdown, .xlsx), checks every article against the same rules as the editor's
     /// form, and creates them all in one transaction, or, when any line is wrong, none: the 400 lists every problem by
-    /// file and line.
+    /// file and line
+    /// (400 <c>knowledge.import_invalid</c>, <c>problems: [{source, line, field, message}]</c>).
     /// </summary>
-    internal static async Task<Results<Ok<ImportReport>, BadRequest<ImportReport>, ValidationProblem, ProblemHttpResult>> Import(
+    internal static async Task<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>> Import(
         IFormFileCollection files, bool? publish, ClaimsPrincipal user, KnowledgeStore store, IClusterClient cluster, CancellationToken ct)
     {
         var roles = RolesOf(user);
@@ -49,7 +50,9 @@ public static partial class KnowledgeApi
                 var key = field.Split('[', '.')[0];
                 problems.Add(new(article.Source, article.FieldLines.GetValueOrDefault(key, article.Line), field, message));
             }
-        if (problems.Count > 0) return TypedResults.BadRequest(new ImportReport(0, [], problems));
+        if (problems.Count > 0)
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "knowledge.import_invalid",
+                $"{problems.Count} problem(s) in the import; nothing was imported.", new Dictionary<string, object?> { ["problems"] = problems });
 
         var ids = await store.CreateAllAsync(articles.Select(a => a.Draft).ToList(), user.JobNo(), publish == true, ct);
         return TypedResults.Ok(new ImportReport(ids.Count, ids, []));

@@ -134,8 +134,7 @@ public sealed class KnowledgeSearchTests(ApiFixture api) : IClassFixture<ApiFixt
             ("broken.md", "no front matter"),
             ("junk.xlsx", "not a workbook"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray()
+        var problems = (await response.AssertProblemAsync(HttpStatusCode.BadRequest, "knowledge.import_invalid")).GetProperty("problems").EnumerateArray()
             .Select(p => (p.Str("source"), p.GetProperty("line").GetInt32(), p.Str("field"))).ToList();
         Assert.Contains(("bad.md", 3, "categoryId"), problems);
         Assert.Contains(("bad.md", 6, "validUntil"), problems);
@@ -159,8 +158,7 @@ public sealed class KnowledgeSearchTests(ApiFixture api) : IClassFixture<ApiFixt
         using var form = new MultipartFormDataContent { { new ByteArrayContent(sheet.ToArray()), "files", "list.xlsx" } };
         var response = await admin.PostAsync("/api/knowledge/import", form);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray()
+        var problems = (await response.AssertProblemAsync(HttpStatusCode.BadRequest, "knowledge.import_invalid")).GetProperty("problems").EnumerateArray()
             .Select(p => (p.Str("source"), p.GetProperty("line").GetInt32(), p.Str("field"))).ToList();
         Assert.Equal([("list.xlsx", 3, "title"), ("list.xlsx", 3, "categoryId")], problems);
         Assert.Equal(0, (await SearchAsync(admin, $"drafts=true&category={root}")).GetProperty("total").GetInt32());
