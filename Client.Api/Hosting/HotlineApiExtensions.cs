@@ -82,6 +82,7 @@ public static class HotlineApiExtensions
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton(sp => new Hotline.Api.Knowledge.KnowledgeStore(
             sp.GetService<NpgsqlDataSource>(), Hotline.Api.Knowledge.ChineseSegmenter.Shared, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<Hotline.Api.Knowledge.KnowledgeWarmUp>();
         services.AddHostedService<Hotline.Api.Knowledge.KnowledgeDemo>();
         services.AddHotlinePublicRateLimiting();
         services.AddHotlineHealthChecks(usesDatabase: mode != OrleansClientMode.Localhost);

@@ -26,7 +26,8 @@ public sealed class KnowledgeScreenTests(HotlineUiFixture hotline)
         await page.GetByTestId("knowledge-q").PressSequentiallyAsync("公积金提取");
 
         var hit = page.GetByTestId("knowledge-hit").Filter(new() { HasText = "界面测试：住房公积金提取" });
-        await Expect(hit).ToHaveCountAsync(1);
+        // The host may still be loading the segmenter's dictionaries and seeding the demo articles: allow it the page's timeout.
+        await Expect(hit).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Expect(hit.Locator("h4 mark").First).ToBeVisibleAsync();
         await Expect(hit.Locator("h4 mark")).ToContainTextAsync(["公积金", "提取"]);
         await HotlineUiFixture.ShotAsync(page, "30-knowledge-search");
