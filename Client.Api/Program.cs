@@ -1,6 +1,7 @@
 using Hotline.Api.Apis;
 using Hotline.Api.Hosting;
 using Hotline.Api.Integrations;
+using Hotline.Api.Knowledge;
 using Hotline.Api.Ui;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ app.MapRecordingsApi();
 app.MapSurveysApi();
 app.MapEventsApi();
 app.MapHotlineIntegrations();
+app.MapKnowledgeApi();
 app.MapHotlineOperations();
 app.MapHotlineUi();
 

@@ -4,7 +4,7 @@ using Hotline.LoadTest.Surveys;
 using Spectre.Console;
 
 // The hotline's load driver: `dotnet run --project loadtest -c Release -- SCENARIO [options] [--out DIR]`.
-IScenario[] scenarios = [new CallsScenario(), new TicketsScenario(), new DayScenario(), new BaselineScenario(), new SipScenario(), new RouteScenario(), new EnqueueScenario(), new SurveySampleScenario()];
+IScenario[] scenarios = [new CallsScenario(), new TicketsScenario(), new DayScenario(), new BaselineScenario(), new SipScenario(), new RouteScenario(), new EnqueueScenario(), new SurveySampleScenario(), new Hotline.LoadTest.Knowledge.KnowledgeScenario()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {

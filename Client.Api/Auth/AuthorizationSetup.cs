@@ -23,14 +23,18 @@ internal static class AuthorizationSetup
             .AddPolicy(Policies.CallsOutbound, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.SimulatedTrunk, p => p.RequireRole(Roles.Admin, Roles.Supervisor, Roles.Integration))
             .AddPolicy(Policies.Metrics, p => p.RequireRole(Roles.Admin, Roles.Integration, Roles.Supervisor))
-            .AddPolicy(Policies.TicketsRead, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.TicketsRead, p => p.RequireRole(Roles.Casework))
             .AddPolicy(Policies.TicketsCreate, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin, Roles.Integration))
             // Auditors only read; integrations only register.
             .AddPolicy(Policies.TicketsAct, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Department, Roles.Admin))
             .AddPolicy(Policies.ReferenceDataWrite, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.UsersAdmin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.SurveysRead, p => p.RequireRole(Roles.SurveyLead, Roles.Supervisor, Roles.Admin, Roles.Auditor))
-            .AddPolicy(Policies.SurveysDesign, p => p.RequireRole(Roles.SurveyLead, Roles.Admin));
+            .AddPolicy(Policies.SurveysDesign, p => p.RequireRole(Roles.SurveyLead, Roles.Admin))
+            .AddPolicy(Policies.KnowledgeRead, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Dispatcher, Roles.Department, Roles.Admin,
+                Roles.Auditor, Roles.KnowledgeEditor, Roles.KnowledgeReviewer))
+            .AddPolicy(Policies.KnowledgeWrite, p => p.RequireRole(Roles.KnowledgeEditor, Roles.KnowledgeReviewer, Roles.Admin))
+            .AddPolicy(Policies.KnowledgeAdmin, p => p.RequireRole(Roles.Admin));
         return services;
     }
 

@@ -17,9 +17,17 @@ public static class Roles
     /// <summary>Machine accounts: load drivers, the simulated trunk, scrapers.</summary>
     public const string Integration = "integration";
     /// <summary>Survey lead (调查组长): designs questionnaires, builds sample frames and draws samples.</summary>
-    public const string SurveyLead = "survey-lead";
+    public const string SurveyLead = "survey_lead";
 
-    public static readonly IReadOnlyList<string> All = [Agent, Supervisor, Dispatcher, Department, Admin, Auditor, Integration, SurveyLead];
+    /// <summary>Knowledge editor (知识编辑): drafts articles and submits them for review.</summary>
+    public const string KnowledgeEditor = "knowledge_editor";
+    /// <summary>Knowledge reviewer (知识审核): returns or publishes submissions, retires articles.</summary>
+    public const string KnowledgeReviewer = "knowledge_reviewer";
+
+    /// <summary>The roles that work on calls and orders; knowledge editors and reviewers see no work orders.</summary>
+    public static readonly IReadOnlyList<string> Casework = [Agent, Supervisor, Dispatcher, Department, Admin, Auditor, Integration];
+
+    public static readonly IReadOnlyList<string> All = [.. Casework, SurveyLead, KnowledgeEditor, KnowledgeReviewer];
 }
 
 /// <summary>Authorization policy names, one per rule of who may do what.</summary>
@@ -47,6 +55,12 @@ public static class Policies
     public const string TicketsAct = "tickets.act";
     /// <summary>Departments, the category tree with the dispatch catalogue, and the work calendar (admin).</summary>
     public const string ReferenceDataWrite = "reference-data.write";
+    /// <summary>Read published knowledge articles: every staff role but integrations.</summary>
+    public const string KnowledgeRead = "knowledge.read";
+    /// <summary>Change articles; which life-cycle command each role may give is KnowledgeLifecycle's rule.</summary>
+    public const string KnowledgeWrite = "knowledge.write";
+    /// <summary>Synonyms and the category tree (admin).</summary>
+    public const string KnowledgeAdmin = "knowledge.admin";
     /// <summary>Staff accounts and their roles (admin).</summary>
     public const string UsersAdmin = "users.admin";
     /// <summary>Read sample frames, draws and questionnaires: survey leads, supervisors, admins, auditors.</summary>

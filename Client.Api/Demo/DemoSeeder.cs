@@ -11,9 +11,10 @@ namespace Hotline.Api.Demo;
 
 /// <summary>
 /// With <c>Hotline:Demo:Seed</c>: the demo accounts (agents 1001–1010, supervisor 9001, admin 9000, integration
-/// 9900, department staff 7001–7006, dispatcher 8001, return-visit staff 8101, auditor 9500, survey lead 6001, password
-/// from <c>HOTLINE_DEMO_PASSWORD</c>), the four demo queues, six departments, a category tree with its dispatch
-/// catalogue, the 2026 work calendar, and a small evaluation survey (<see cref="Surveys.SurveyDemo"/>), each created only when missing, so a changed password or setting
+/// 9900, department staff 7001–7006, dispatcher 8001, return-visit staff 8101, auditor 9500, survey lead 6001, knowledge
+/// editor 6201 and reviewer 6202, password from <c>HOTLINE_DEMO_PASSWORD</c>), the four demo queues, six departments, a
+/// category tree with its dispatch catalogue, the 2026 work calendar, and a small evaluation survey
+/// (<see cref="Surveys.SurveyDemo"/>), each created only when missing, so a changed password or setting
 /// survives a restart. Runs in the background until the database and the cluster answer; the HTTP host does
 /// not wait for it.
 /// </summary>
@@ -44,6 +45,8 @@ internal sealed partial class DemoSeeder(
         Account("8001", "派单员", Roles.Dispatcher),
         // Return visits (回访) are the dispatch desk's in the life cycle's role table; there is no visit-only role.
         Account("8101", "回访员", Roles.Dispatcher),
+        Account("6201", "知识编辑", Roles.KnowledgeEditor),
+        Account("6202", "知识审核员", Roles.KnowledgeReviewer),
     ];
 
     /// <summary>The demo departments, in the order of their staff accounts 7001–7006.</summary>

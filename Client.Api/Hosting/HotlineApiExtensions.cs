@@ -80,6 +80,10 @@ public static class HotlineApiExtensions
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton(sp => new Hotline.Api.Knowledge.KnowledgeStore(
+            sp.GetService<NpgsqlDataSource>(), Hotline.Api.Knowledge.ChineseSegmenter.Shared, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<Hotline.Api.Knowledge.KnowledgeWarmUp>();
+        services.AddHostedService<Hotline.Api.Knowledge.KnowledgeDemo>();
         services.AddHotlinePublicRateLimiting();
         services.AddHotlineHealthChecks(usesDatabase: mode != OrleansClientMode.Localhost);
         services.AddHotlineOpenApi();

@@ -51,7 +51,7 @@ public static class UiLabels
         ["admin"] = ("管理员", "admin"),
         ["integration"] = ("系统接入", "integration"),
         ["auditor"] = ("督查", "auditor"),
-        ["survey-lead"] = ("调查组长", "survey lead"),
+        ["survey_lead"] = ("调查组长", "survey lead"),
         ["urged"] = ("催办", "Urged"),
         ["supervised"] = ("督办", "Supervised"),
         ["visited"] = ("回访", "Visited"),

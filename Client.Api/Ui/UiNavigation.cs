@@ -14,6 +14,8 @@ public static class UiNavigation
     public const string InboxRoles = Roles.Department;
     public const string AdminRoles = Roles.Admin;
     public const string SurveyRoles = Roles.SurveyLead + "," + Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor;
+    public const string KnowledgeRoles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Dispatcher + "," + Roles.Department + "," + Roles.Admin + ","
+        + Roles.Auditor + "," + Roles.KnowledgeEditor + "," + Roles.KnowledgeReviewer;
 
     public static IReadOnlyList<Screen> Screens { get; } =
     [
@@ -25,6 +27,7 @@ public static class UiNavigation
         new("/surveys", "调查", "Surveys", SurveyRoles.Split(',')),
         new("/admin", "系统管理", "Admin", AdminRoles.Split(',')),
         new("/integrations", "接入密钥", "Integration keys", AdminRoles.Split(',')),
+        new("/knowledge", "知识库", "Knowledge base", KnowledgeRoles.Split(',')),
     ];
 
     public static IEnumerable<Screen> For(ClaimsPrincipal user) => Screens.Where(s => s.Roles.Any(user.IsInRole));

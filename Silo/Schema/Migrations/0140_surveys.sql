@@ -5,7 +5,7 @@
 -- The survey lead (调查组长) designs questionnaires, imports frames and draws samples.
 ALTER TABLE users DROP CONSTRAINT users_roles_known;
 ALTER TABLE users ADD CONSTRAINT users_roles_known CHECK (
-    roles <@ ARRAY['agent', 'supervisor', 'dispatcher', 'department', 'admin', 'auditor', 'integration', 'survey-lead']::text[]);
+    roles <@ ARRAY['agent', 'supervisor', 'dispatcher', 'department', 'admin', 'auditor', 'integration', 'survey_lead']::text[]);
 
 CREATE TABLE survey_frames (
     id          bigint      GENERATED ALWAYS AS IDENTITY,
