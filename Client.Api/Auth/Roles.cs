@@ -45,6 +45,8 @@ public static class Policies
     public const string TicketsAct = "tickets.act";
     /// <summary>Departments, the category tree with the dispatch catalogue, and the work calendar (admin).</summary>
     public const string ReferenceDataWrite = "reference-data.write";
+    /// <summary>Recordings (录音): the agents whose calls they are (the route checks that) and those who watch every seat.</summary>
+    public const string RecordingsRead = "recordings.read";
     /// <summary>Staff accounts and their roles (admin).</summary>
     public const string UsersAdmin = "users.admin";
 }
