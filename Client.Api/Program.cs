@@ -2,6 +2,8 @@ using Hotline.Api.Apis;
 using Hotline.Api.Hosting;
 using Hotline.Api.Ui;
 
+if (args is [CreateAdminCommand.Name, ..]) return await CreateAdminCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHotlineApi();
 builder.AddHotlineUi();

@@ -47,6 +47,20 @@ internal sealed class InMemoryUserStore : IUserStore
         return Task.CompletedTask;
     }
 
+    public Task<CredentialState?> GetCredentialStateAsync(string jobNo, CancellationToken ct) =>
+        Task.FromResult(_users.TryGetValue(jobNo, out var user) ? new CredentialState(user.TokenVersion, user.DisabledAt is not null) : null);
+
+    public Task<bool> RevokeTokensAsync(string jobNo, DateTimeOffset now, bool? disabled, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(jobNo, out var user)) return Task.FromResult(false);
+            var disabledAt = disabled switch { true => user.DisabledAt ?? now, false => null, null => user.DisabledAt };
+            _users[jobNo] = user with { TokenVersion = user.TokenVersion + 1, DisabledAt = disabledAt };
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<UserAccount>>(_users.Values.OrderBy(u => u.JobNo, StringComparer.Ordinal).ToArray());
 

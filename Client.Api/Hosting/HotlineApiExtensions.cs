@@ -46,6 +46,7 @@ public static class HotlineApiExtensions
         {
             services.AddSingleton<IUserStore, InMemoryUserStore>();
             services.AddSingleton<ITokenStore, InMemoryTokenStore>();
+            services.AddSingleton<ISignInThrottle, InMemorySignInThrottle>();
             services.AddSingleton<ICallRecords, NoCallRecords>();
             services.AddSingleton<ITicketRecords, NoTicketRecords>();
         }
@@ -56,12 +57,14 @@ public static class HotlineApiExtensions
                 .Build());
             services.AddSingleton<IUserStore, PostgresUserStore>();
             services.AddSingleton<ITokenStore, PostgresTokenStore>();
+            services.AddSingleton<ISignInThrottle, PostgresSignInThrottle>();
             services.AddSingleton<ICallRecords, PostgresCallRecords>();
             services.AddSingleton<ITicketRecords, PostgresTicketRecords>();
         }
 
         services.AddMemoryCache();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<CredentialStates>();
         services.AddSingleton<SignInService>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);

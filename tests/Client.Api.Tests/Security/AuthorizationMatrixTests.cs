@@ -41,11 +41,14 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ("POST /api/auth/login", Anyone),
         ("POST /api/auth/logout", Staff),
         ("GET /api/auth/me", Staff),
+        ("POST /api/auth/password", Staff),
 
         ("GET /api/users", [Admin]),
         ("POST /api/users/{jobNo}", [Admin]),
         ("PUT /api/users/{jobNo}", [Admin]),
         ("POST /api/users/{jobNo}/unlock", [Admin]),
+        ("POST /api/users/{jobNo}/disable", [Admin]),
+        ("POST /api/users/{jobNo}/enable", [Admin]),
 
         ("GET /api/seats", [Supervisor, Admin, Auditor]),
         // The configured not-ready reasons: settings, no personal data.
