@@ -3,6 +3,7 @@ using Hotline.Api.Hosting;
 using Hotline.Api.Ui;
 
 if (args is [CreateAdminCommand.Name, ..]) return await CreateAdminCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
+if (args is [AuditVerifyCommand.Name, ..]) return await AuditVerifyCommand.RunAsync(args, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHotlineApi();
@@ -26,6 +27,7 @@ app.MapIvrApi();
 app.MapPublicTicketsApi();
 app.MapRecordingsApi();
 app.MapEventsApi();
+app.MapAuditApi();
 app.MapHotlineOperations();
 app.MapHotlineUi();
 

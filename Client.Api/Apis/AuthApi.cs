@@ -35,6 +35,7 @@ public static class AuthApi
         if (errors.TryGetProblem(out var problem)) return problem;
 
         var source = Hosting.PublicRateLimiting.ClientKey(context.Connection.RemoteIpAddress);
+        context.Items[Audit.AuditMiddleware.ClaimedJobNo] = body.JobNumber;
         return await signIn.SignInAsync(body.JobNumber!, body.Password!, source, ct) switch
         {
             SignInOutcome.Success s => TypedResults.Ok(new LoginResponse(s.Token, s.Issued.ExpiresAt, s.User.Roles, s.User.JobNo, s.User.DisplayName)),

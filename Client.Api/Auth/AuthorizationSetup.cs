@@ -29,6 +29,7 @@ internal static class AuthorizationSetup
             .AddPolicy(Policies.TicketsAct, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Department, Roles.Admin))
             .AddPolicy(Policies.ReferenceDataWrite, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.RecordingsRead, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin, Roles.Auditor))
+            .AddPolicy(Policies.AuditRead, p => p.RequireRole(Roles.Auditor, Roles.Admin))
             .AddPolicy(Policies.UsersAdmin, p => p.RequireRole(Roles.Admin));
         return services;
     }

@@ -47,6 +47,8 @@ public static class Policies
     public const string ReferenceDataWrite = "reference-data.write";
     /// <summary>Recordings (录音): the agents whose calls they are (the route checks that) and those who watch every seat.</summary>
     public const string RecordingsRead = "recordings.read";
+    /// <summary>The audit trail (审计日志): auditors and administrators.</summary>
+    public const string AuditRead = "audit.read";
     /// <summary>Staff accounts and their roles (admin).</summary>
     public const string UsersAdmin = "users.admin";
 }

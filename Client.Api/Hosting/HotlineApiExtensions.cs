@@ -58,6 +58,8 @@ public static class HotlineApiExtensions
             services.AddSingleton<IUserStore, PostgresUserStore>();
             services.AddSingleton<ITokenStore, PostgresTokenStore>();
             services.AddSingleton<ISignInThrottle, PostgresSignInThrottle>();
+            services.AddSingleton<Audit.AuditLog>();
+            services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditLog>());
             services.AddSingleton<ICallRecords, PostgresCallRecords>();
             services.AddSingleton<ITicketRecords, PostgresTicketRecords>();
         }
@@ -96,6 +98,7 @@ public static class HotlineApiExtensions
         app.Services.GetRequiredService<PrometheusExporter>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<Audit.AuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

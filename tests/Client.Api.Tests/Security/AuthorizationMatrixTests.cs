@@ -109,6 +109,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
 
         ("GET /api/events", Staff),
 
+        ("GET /api/audit", [Admin, Auditor]),
+        ("GET /api/audit/export", [Admin, Auditor]),
+        ("GET /api/audit/verify", [Admin, Auditor]),
+
         ("GET /health/live", Anyone),
         ("GET /health/ready", Anyone),
         ("GET /metrics", [Supervisor, Admin, Integration]),
