@@ -27,7 +27,7 @@ public static class AuditApi
         return api;
     }
 
-    private static async Task<Results<Ok<AuditList>, ValidationProblem, ProblemHttpResult>> List(
+    internal static async Task<Results<Ok<AuditList>, ValidationProblem, ProblemHttpResult>> List(
         string? person, string? action, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
         IServiceProvider services, CancellationToken ct)
     {
@@ -58,7 +58,7 @@ public static class AuditApi
         return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv", "audit.csv");
     }
 
-    private static async Task<Results<Ok<AuditVerification>, ProblemHttpResult>> Verify(IServiceProvider services, CancellationToken ct)
+    internal static async Task<Results<Ok<AuditVerification>, ProblemHttpResult>> Verify(IServiceProvider services, CancellationToken ct)
     {
         if (services.GetService<AuditLog>() is not { Available: true } audit) return NotKept();
         await audit.FlushAsync();

@@ -86,6 +86,7 @@ public static class HotlineApiExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());
         services.AddSingleton<IdempotencyStore>();
         services.AddHotlinePublicRateLimiting();
+        services.AddHotlineWebHardening(configuration, usesDatabase: mode != OrleansClientMode.Localhost);
         services.AddHotlineHealthChecks(usesDatabase: mode != OrleansClientMode.Localhost);
         services.AddHotlineOpenApi();
         return builder;
@@ -96,6 +97,7 @@ public static class HotlineApiExtensions
     {
         // Created now so that its listener sees every request from the first one on.
         app.Services.GetRequiredService<PrometheusExporter>();
+        app.UseHotlineWebHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<Audit.AuditMiddleware>();

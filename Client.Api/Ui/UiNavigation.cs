@@ -13,6 +13,7 @@ public static class UiNavigation
     public const string DispatchRoles = Roles.Dispatcher + "," + Roles.Supervisor + "," + Roles.Admin;
     public const string InboxRoles = Roles.Department;
     public const string AdminRoles = Roles.Admin;
+    public const string AuditRoles = Roles.Auditor + "," + Roles.Admin;
 
     public static IReadOnlyList<Screen> Screens { get; } =
     [
@@ -22,6 +23,7 @@ public static class UiNavigation
         new("/inbox", "承办单位", "Department inbox", InboxRoles.Split(',')),
         new("/visits", "回访", "Return visits", DispatchRoles.Split(',')),
         new("/admin", "系统管理", "Admin", AdminRoles.Split(',')),
+        new("/audit", "审计日志", "Audit trail", AuditRoles.Split(',')),
     ];
 
     public static IEnumerable<Screen> For(ClaimsPrincipal user) => Screens.Where(s => s.Roles.Any(user.IsInRole));

@@ -143,6 +143,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ["/inbox"] = [Department],
         ["/admin"] = [Admin],
         ["/admin/{Section}"] = [Admin],
+        ["/audit"] = [Admin, Auditor],
     };
 
     private static Dictionary<string, string[]> Table((string Route, string[] Roles)[] rows) =>
