@@ -249,7 +249,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         || endpoint.Metadata.Any(m => m.GetType().Name == "StaticAssetDescriptor")
         || endpoint.DisplayName?.StartsWith("Blazor", StringComparison.Ordinal) == true;
 
-    private static string Fill(string pattern, string principal, string ticket) =>
+    internal static string Fill(string pattern, string principal, string ticket) =>
         System.Text.RegularExpressions.Regex.Replace(pattern, @"\{(?<name>[A-Za-z]+)(:[a-z]+)?\??\}", m => m.Groups["name"].Value switch
         {
             "jobNo" => principal == Anonymous ? JobNumbers[Agent] : JobNumbers[principal],
