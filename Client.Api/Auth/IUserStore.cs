@@ -20,10 +20,6 @@ public interface IUserStore
 {
     Task<UserAccount?> FindAsync(string jobNo, CancellationToken ct);
 
-    /// <summary>Counts a failed sign-in; returns the lock end when this failure locked the account.</summary>
-    /// <remarks>Called only while the account is not locked; an expired lock starts the count afresh.</remarks>
-    Task<DateTimeOffset?> RecordFailedSignInAsync(string jobNo, DateTimeOffset now, int maxAttempts, TimeSpan lockout, CancellationToken ct);
-
     /// <summary>Unlocks: forgets failed sign-ins on the job number (in PostgreSQL, every per-address bar too).</summary>
     Task RecordSuccessfulSignInAsync(string jobNo, CancellationToken ct);
 

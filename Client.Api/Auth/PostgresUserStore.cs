@@ -85,27 +85,6 @@ internal sealed class PostgresUserStore(NpgsqlDataSource db) : IUserStore
         return true;
     }
 
-    public async Task<DateTimeOffset?> RecordFailedSignInAsync(
-        string jobNo, DateTimeOffset now, int maxAttempts, TimeSpan lockout, CancellationToken ct)
-    {
-        // One statement, so two concurrent failures both count. A lock that has run out starts the count at 1.
-        await using var cmd = db.CreateCommand(
-            """
-            UPDATE users SET
-                failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END,
-                locked_until = CASE
-                    WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END) >= @max_attempts
-                    THEN @lock_end ELSE NULL END
-            WHERE job_no = @job_no
-            RETURNING locked_until
-            """);
-        cmd.Parameters.AddWithValue("job_no", jobNo);
-        cmd.Parameters.AddWithValue("max_attempts", maxAttempts);
-        cmd.Parameters.AddWithValue("lock_end", NpgsqlDbType.TimestampTz, (now + lockout).UtcDateTime);
-        var result = await cmd.ExecuteScalarAsync(ct);
-        return result is DateTime lockedUntil ? new DateTimeOffset(lockedUntil, TimeSpan.Zero) : null;
-    }
-
     /// <summary>Unlock: clears the old account-wide count and every per-address bar on the job number.</summary>
     public async Task RecordSuccessfulSignInAsync(string jobNo, CancellationToken ct)
     {

@@ -103,4 +103,10 @@ internal sealed class InMemorySignInThrottle : ISignInThrottle
         _entries.TryRemove((jobNo, source), out _);
         return Task.CompletedTask;
     }
+
+    /// <summary>An administrator's unlock: every bar on the job number, from every address.</summary>
+    public void ForgetAll(string jobNo)
+    {
+        foreach (var key in _entries.Keys.Where(k => k.Item1 == jobNo)) _entries.TryRemove(key, out _);
+    }
 }
