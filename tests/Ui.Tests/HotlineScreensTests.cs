@@ -196,8 +196,12 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
         var token = await hotline.TokenAsync("1002");
         await hotline.PostAsync(token, "/api/tickets", new
         {
-            channel = "phone", kind = "consultation", category = "housing-fund", caller = new { name = "李女士", phone = "13800001111" },
-            summary = "公积金提取材料咨询", content = "咨询公积金提取需要哪些材料。",
+            channel = "phone",
+            kind = "consultation",
+            category = "housing-fund",
+            caller = new { name = "李女士", phone = "13800001111" },
+            summary = "公积金提取材料咨询",
+            content = "咨询公积金提取需要哪些材料。",
         });
         var audit = await hotline.OpenAsync("9500", "/audit");
         await HotlineUiFixture.WaitInteractiveAsync(audit);

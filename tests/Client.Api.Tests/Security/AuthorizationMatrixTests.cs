@@ -31,8 +31,13 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
     /// <summary>One demo account per role; the department account is 住建局's (housing).</summary>
     internal static readonly Dictionary<string, string> JobNumbers = new()
     {
-        [Agent] = "1001", [Supervisor] = "9001", [Dispatcher] = "8001", [Department] = "7001",
-        [Admin] = "9000", [Auditor] = "9500", [Integration] = "9900",
+        [Agent] = "1001",
+        [Supervisor] = "9001",
+        [Dispatcher] = "8001",
+        [Department] = "7001",
+        [Admin] = "9000",
+        [Auditor] = "9500",
+        [Integration] = "9900",
     };
 
     /// <summary>Who may reach each route. <c>{jobNo}</c> is filled with the caller's own job number.</summary>

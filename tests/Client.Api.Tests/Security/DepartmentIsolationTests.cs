@@ -40,8 +40,12 @@ public sealed class DepartmentIsolationTests(ApiFixture api) : IClassFixture<Api
         }
         var bodies = new Dictionary<string, object>
         {
-            ["sign"] = new { }, ["return"] = new { reason = "不属于本单位职责" }, ["extend"] = new { workingDays = 3, reason = "需要现场核查" },
-            ["reply"] = new { text = "已处理完毕。" }, ["urge"] = new { note = "请尽快" }, ["close"] = new { },
+            ["sign"] = new { },
+            ["return"] = new { reason = "不属于本单位职责" },
+            ["extend"] = new { workingDays = 3, reason = "需要现场核查" },
+            ["reply"] = new { text = "已处理完毕。" },
+            ["urge"] = new { note = "请尽快" },
+            ["close"] = new { },
         };
         foreach (var (action, body) in bodies)
         {

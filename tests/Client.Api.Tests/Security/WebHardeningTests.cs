@@ -98,7 +98,9 @@ public sealed class WebHardeningTests(ApiFixture api) : IClassFixture<ApiFixture
     {
         var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["_handler"] = "login", ["Input.JobNumber"] = "1001", ["Input.Password"] = ApiFixture.DemoPassword,
+            ["_handler"] = "login",
+            ["Input.JobNumber"] = "1001",
+            ["Input.Password"] = ApiFixture.DemoPassword,
         });
 
         var response = await api.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).PostAsync("/login", form);
