@@ -25,7 +25,8 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     {
         var migrations = Migration.LoadEmbedded();
 
-        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo", "0005_recordings", "0006_ticket_next_due"], migrations.Select(m => m.Label));
+        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo", "0005_recordings", "0006_ticket_next_due",
+            "0180_sign_in_hardening", "0181_data_protection_keys"], migrations.Select(m => m.Label));
         Assert.All(migrations, m => Assert.Matches("^[0-9a-f]{64}$", m.Checksum));
     }
 
@@ -47,9 +48,9 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
         Assert.Equal(
             [
-                "auth_tokens", "call_records", "orleansmembershiptable", "orleansmembershipversiontable",
-                "orleansquery", "orleansreminderstable", "orleansstorage", "recordings", "schema_migrations", "ticket_history", "tickets",
-                "users",
+                "auth_tokens", "call_records", "data_protection_keys", "orleansmembershiptable", "orleansmembershipversiontable",
+                "orleansquery", "orleansreminderstable", "orleansstorage", "recordings", "schema_migrations", "sign_in_throttle",
+                "ticket_history", "tickets", "users",
             ],
             tables);
         Assert.Equal(OrleansQueryKeys.All.Order(StringComparer.Ordinal), await _db.ColumnAsync("SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey COLLATE \"C\""));
@@ -133,7 +134,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
             () => new SchemaMigrator(_db.ConnectionString, NullLogger<SchemaMigrator>.Instance) { Migrations = withBroken }.MigrateAsync());
 
         Assert.Equal("migration 0003_broken failed and was rolled back: 42703: column \"no_such_column\" does not exist", error.Message);
-        Assert.Equal(AllVersions, (await _db.ColumnAsync("SELECT version::text FROM schema_migrations ORDER BY version")).Select(int.Parse));
+        Assert.Equal(AllVersions, (await _db.ColumnAsync("SELECT version::text FROM schema_migrations ORDER BY schema_migrations.version")).Select(int.Parse));
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"));
     }
 
