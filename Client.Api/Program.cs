@@ -4,6 +4,9 @@ using Hotline.Api.Integrations;
 using Hotline.Api.Knowledge;
 using Hotline.Api.Ui;
 
+if (args is [CreateAdminCommand.Name, ..]) return await CreateAdminCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
+if (args is [AuditVerifyCommand.Name, ..]) return await AuditVerifyCommand.RunAsync(args, Console.Out, Console.Error);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHotlineApi();
 builder.AddHotlineUi();
@@ -30,6 +33,7 @@ app.MapSurveysApi();
 app.MapEventsApi();
 app.MapHotlineIntegrations();
 app.MapKnowledgeApi();
+app.MapAuditApi();
 app.MapHotlineOperations();
 app.MapHotlineUi();
 

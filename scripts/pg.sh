@@ -4,7 +4,10 @@
 #   source scripts/pg.sh; pg_start .data/pg 55432; pg_stop .data/pg
 #   scripts/pg.sh start|stop|status DATA_DIR [PORT]
 #
-# The server has a role and database `hotline` (password `hotline`, role may CREATEDB), reached with
+# The server has a role and database `hotline` (password `hotline`, role may CREATEDB), and the role
+# `hotline_audit` (password `hotline_audit`, development only) that owns the audit trail (schema `audit`, from
+# Client.Api/Audit/audit-schema.sql, in the hotline database and in template1 so every new database has it; the
+# hotline role may only insert and read there). Reached with
 #   Host=127.0.0.1;Port=PORT;Database=hotline;Username=hotline;Password=hotline
 # TCP connections need that password (scram-sha-256); the superuser `postgres` is reachable only through
 # the unix socket, which lives in the data folder (or /tmp when that path is too long for a socket).
@@ -122,7 +125,22 @@ END
 $$;
 SELECT 'CREATE DATABASE hotline OWNER hotline'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'hotline') \gexec
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hotline_audit') THEN
+        CREATE ROLE hotline_audit LOGIN NOCREATEDB NOCREATEROLE PASSWORD 'hotline_audit';
+    END IF;
+END
+$$;
 SQL
+    local schema db
+    schema=$(realpath -m -- "$(dirname -- "${BASH_SOURCE[0]}")/../Client.Api/Audit/audit-schema.sql")
+    [[ -r $schema ]] || { _pg_fail "no $schema"; return 1; }
+    for db in template1 hotline; do
+        # The script hands the schema and the table to hotline_audit itself.
+        _pg_as_owner "$PG_BIN/psql" -h "$socket_dir" -p "$port" \
+            -U "$PG_SUPERUSER" -d "$db" -v ON_ERROR_STOP=1 -q -X >/dev/null < "$schema" || return 1
+    done
 }
 
 # pg_start DATA_DIR PORT: initialises the cluster on first use, starts it, makes sure the hotline role

@@ -19,11 +19,13 @@ public static class AuthApi
         api.MapPost("/login", Login).AllowAnonymous().WithSummary("Sign in; returns a bearer token");
         api.MapPost("/logout", Logout).WithSummary("Revoke the token of this request");
         api.MapGet("/me", Me).WithSummary("The signed-in user");
+        api.MapPost("/password", ChangePassword)
+            .WithSummary("Change your own password (needs the current one); every token of the account, this one included, is revoked");
         return api;
     }
 
     private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult, ValidationProblem>> Login(
-        LoginRequest body, SignInService signIn, CancellationToken ct)
+        LoginRequest body, SignInService signIn, HttpContext context, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrEmpty(body.JobNumber)) errors.Add("jobNumber", "Required.");
@@ -32,14 +34,44 @@ public static class AuthApi
         else errors.Check(body.Password.Length <= 256, "password", "At most 256 characters.");
         if (errors.TryGetProblem(out var problem)) return problem;
 
-        return await signIn.SignInAsync(body.JobNumber!, body.Password!, ct) switch
+        var source = Hosting.PublicRateLimiting.ClientKey(context.Connection.RemoteIpAddress);
+        context.Items[Audit.AuditMiddleware.ClaimedJobNo] = body.JobNumber;
+        return await signIn.SignInAsync(body.JobNumber!, body.Password!, source, ct) switch
         {
             SignInOutcome.Success s => TypedResults.Ok(new LoginResponse(s.Token, s.Issued.ExpiresAt, s.User.Roles, s.User.JobNo, s.User.DisplayName)),
             SignInOutcome.Locked locked => ApiProblems.Problem(StatusCodes.Status401Unauthorized, ProblemCodes.AuthLocked,
                 "Too many failed sign-ins: the account is locked for a while.",
                 new Dictionary<string, object?> { ["lockedUntil"] = locked.Until }),
+            SignInOutcome.Disabled => ApiProblems.Problem(StatusCodes.Status401Unauthorized, ProblemCodes.AuthDisabled,
+                "This account is disabled; an administrator can enable it."),
+            SignInOutcome.Throttled throttled => Throttled(context, throttled.RetryAfter),
             _ => ApiProblems.Problem(StatusCodes.Status401Unauthorized, ProblemCodes.AuthInvalidCredentials, InvalidCredentialsMessage),
         };
+    }
+
+    private static ProblemHttpResult Throttled(HttpContext context, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited,
+            "Too many sign-in attempts from this address; try again later.");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> ChangePassword(
+        ChangePasswordRequest body, ClaimsPrincipal user, IUserStore users, SignInService signIn, CancellationToken ct)
+    {
+        var account = await users.FindAsync(user.JobNo(), ct);
+        if (account is null) return ApiProblems.NotFound(ProblemCodes.NotFound, "The account no longer exists.");
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(body.OldPassword)) errors.Add("oldPassword", "Required.");
+        else errors.Check(body.OldPassword.Length <= PasswordPolicy.MaxLength, "oldPassword", $"At most {PasswordPolicy.MaxLength} characters.");
+        if (PasswordPolicy.Check(body.NewPassword, account.JobNo) is { } weak) errors.Add("newPassword", weak);
+        else errors.Check(body.NewPassword != body.OldPassword, "newPassword", "Must differ from the current password.");
+        if (errors.TryGetProblem(out var problem)) return problem;
+        if (!signIn.CheckPassword(account, body.OldPassword!))
+            return ApiProblems.Validation("oldPassword", "Not your current password.");
+        await users.UpdatePasswordHashAsync(account.JobNo, signIn.HashPassword(account, body.NewPassword!), ct);
+        await signIn.RevokeAllAsync(account.JobNo, disable: null, ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> Logout(HttpContext context, SignInService signIn, CancellationToken ct)

@@ -21,11 +21,11 @@ public static class RecordingsApi
 {
     public static void MapRecordingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/calls/{id}/recordings", ForCall).WithTags("Calls").RequireAuthorization()
+        app.MapGet("/api/calls/{id}/recordings", ForCall).WithTags("Calls").RequireAuthorization(Policies.RecordingsRead)
             .WithSummary("The recordings of a call (the whole call, and messages left in the IVR)");
-        app.MapGet("/api/tickets/{number}/recordings", ForTicket).WithTags("Tickets").RequireAuthorization()
+        app.MapGet("/api/tickets/{number}/recordings", ForTicket).WithTags("Tickets").RequireAuthorization(Policies.RecordingsRead)
             .WithSummary("The recordings of a work order: the message it was made from and its call");
-        app.MapGet("/api/recordings/{id}", Audio).WithTags("Calls").RequireAuthorization()
+        app.MapGet("/api/recordings/{id}", Audio).WithTags("Calls").RequireAuthorization(Policies.RecordingsRead)
             .WithSummary("A recording's audio (WAV; channel 1 the caller, channel 2 the hotline's side)");
     }
 

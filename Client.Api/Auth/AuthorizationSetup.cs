@@ -29,6 +29,8 @@ internal static class AuthorizationSetup
             .AddPolicy(Policies.TicketsAct, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Department, Roles.Admin))
             .AddPolicy(Policies.ReferenceDataWrite, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.UsersAdmin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.RecordingsRead, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin, Roles.Auditor))
+            .AddPolicy(Policies.AuditRead, p => p.RequireRole(Roles.Auditor, Roles.Admin))
             .AddPolicy(Policies.SurveysRead, p => p.RequireRole(Roles.SurveyLead, Roles.Supervisor, Roles.Admin, Roles.Auditor))
             .AddPolicy(Policies.SurveysDesign, p => p.RequireRole(Roles.SurveyLead, Roles.Admin))
             .AddPolicy(Policies.KnowledgeRead, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Dispatcher, Roles.Department, Roles.Admin,

@@ -8,17 +8,19 @@ public sealed record UserAccount(
     IReadOnlyList<string> Roles,
     string? DepartmentId,
     int FailedAttempts,
-    DateTimeOffset? LockedUntil);
+    DateTimeOffset? LockedUntil,
+    DateTimeOffset? DisabledAt = null,
+    int TokenVersion = 0);
+
+/// <summary>What decides whether an account's tokens still hold: its token version and whether it is disabled.</summary>
+public sealed record CredentialState(int TokenVersion, bool Disabled);
 
 /// <summary>Staff accounts: PostgreSQL in production, memory in the development mode.</summary>
 public interface IUserStore
 {
     Task<UserAccount?> FindAsync(string jobNo, CancellationToken ct);
 
-    /// <summary>Counts a failed sign-in; returns the lock end when this failure locked the account.</summary>
-    /// <remarks>Called only while the account is not locked; an expired lock starts the count afresh.</remarks>
-    Task<DateTimeOffset?> RecordFailedSignInAsync(string jobNo, DateTimeOffset now, int maxAttempts, TimeSpan lockout, CancellationToken ct);
-
+    /// <summary>Unlocks: forgets failed sign-ins on the job number (in PostgreSQL, every per-address bar too).</summary>
     Task RecordSuccessfulSignInAsync(string jobNo, CancellationToken ct);
 
     /// <summary>Creates the account unless the job number exists; true when it was created.</summary>
@@ -28,6 +30,15 @@ public interface IUserStore
 
     /// <summary>Every account, by job number (user administration).</summary>
     Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct);
+
+    /// <summary>The account's token version and state, or null when the job number is unknown.</summary>
+    Task<CredentialState?> GetCredentialStateAsync(string jobNo, CancellationToken ct);
+
+    /// <summary>
+    /// Bumps the account's token version and revokes every token issued to it (after a change of roles, department or
+    /// password); with <paramref name="disabled"/> set, also disables (true) or enables (false) it. False when unknown.
+    /// </summary>
+    Task<bool> RevokeTokensAsync(string jobNo, DateTimeOffset now, bool? disabled, CancellationToken ct);
 
     /// <summary>Changes the name, roles and department; false when the job number is unknown.</summary>
     Task<bool> UpdateProfileAsync(string jobNo, string displayName, IReadOnlyList<string> roles, string? departmentId, CancellationToken ct);
@@ -44,7 +55,8 @@ public sealed record IssuedToken(
     DateTimeOffset IssuedAt,
     DateTimeOffset ExpiresAt,
     DateTimeOffset? RevokedAt,
-    string? DepartmentId = null);
+    string? DepartmentId = null,
+    int TokenVersion = 0);
 
 /// <summary>Issued tokens (<c>auth_tokens</c>).</summary>
 public interface ITokenStore

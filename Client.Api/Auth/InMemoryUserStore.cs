@@ -3,26 +3,13 @@ using System.Collections.Concurrent;
 namespace Hotline.Api.Auth;
 
 /// <summary>Accounts in memory, for the Localhost development mode only: lost at every restart.</summary>
-internal sealed class InMemoryUserStore : IUserStore
+internal sealed class InMemoryUserStore(ISignInThrottle? throttle = null) : IUserStore
 {
     private readonly ConcurrentDictionary<string, UserAccount> _users = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public Task<UserAccount?> FindAsync(string jobNo, CancellationToken ct) =>
         Task.FromResult(_users.GetValueOrDefault(jobNo));
-
-    public Task<DateTimeOffset?> RecordFailedSignInAsync(
-        string jobNo, DateTimeOffset now, int maxAttempts, TimeSpan lockout, CancellationToken ct)
-    {
-        lock (_gate)
-        {
-            if (!_users.TryGetValue(jobNo, out var user)) return Task.FromResult<DateTimeOffset?>(null);
-            var attempts = user.LockedUntil is null ? user.FailedAttempts + 1 : 1;
-            DateTimeOffset? lockedUntil = attempts >= maxAttempts ? now + lockout : null;
-            _users[jobNo] = user with { FailedAttempts = attempts, LockedUntil = lockedUntil };
-            return Task.FromResult(lockedUntil);
-        }
-    }
 
     public Task RecordSuccessfulSignInAsync(string jobNo, CancellationToken ct)
     {
@@ -31,6 +18,7 @@ internal sealed class InMemoryUserStore : IUserStore
             if (_users.TryGetValue(jobNo, out var user))
                 _users[jobNo] = user with { FailedAttempts = 0, LockedUntil = null };
         }
+        if (throttle is InMemorySignInThrottle bars) bars.ForgetAll(jobNo);
         return Task.CompletedTask;
     }
 
@@ -45,6 +33,20 @@ internal sealed class InMemoryUserStore : IUserStore
                 _users[jobNo] = user with { PasswordHash = passwordHash };
         }
         return Task.CompletedTask;
+    }
+
+    public Task<CredentialState?> GetCredentialStateAsync(string jobNo, CancellationToken ct) =>
+        Task.FromResult(_users.TryGetValue(jobNo, out var user) ? new CredentialState(user.TokenVersion, user.DisabledAt is not null) : null);
+
+    public Task<bool> RevokeTokensAsync(string jobNo, DateTimeOffset now, bool? disabled, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(jobNo, out var user)) return Task.FromResult(false);
+            var disabledAt = disabled switch { true => user.DisabledAt ?? now, false => null, null => user.DisabledAt };
+            _users[jobNo] = user with { TokenVersion = user.TokenVersion + 1, DisabledAt = disabledAt };
+            return Task.FromResult(true);
+        }
     }
 
     public Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct) =>

@@ -61,6 +61,10 @@ public static class Policies
     public const string KnowledgeWrite = "knowledge.write";
     /// <summary>Synonyms and the category tree (admin).</summary>
     public const string KnowledgeAdmin = "knowledge.admin";
+    /// <summary>Recordings (录音): the agents whose calls they are (the route checks that) and those who watch every seat.</summary>
+    public const string RecordingsRead = "recordings.read";
+    /// <summary>The audit trail (审计日志): auditors and administrators.</summary>
+    public const string AuditRead = "audit.read";
     /// <summary>Staff accounts and their roles (admin).</summary>
     public const string UsersAdmin = "users.admin";
     /// <summary>Read sample frames, draws and questionnaires: survey leads, supervisors, admins, auditors.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Threading.RateLimiting;
 using Hotline.Api.Configuration;
 using Hotline.Api.Metrics;
 using Microsoft.AspNetCore.Identity;
@@ -14,12 +15,22 @@ public abstract record SignInOutcome
     /// <summary>Unknown job number or wrong password: the caller is not told which.</summary>
     public sealed record InvalidCredentials : SignInOutcome;
     public sealed record Locked(DateTimeOffset Until) : SignInOutcome;
+    /// <summary>The right password on a disabled account (a wrong one is <see cref="InvalidCredentials"/>).</summary>
+    public sealed record Disabled : SignInOutcome;
+    /// <summary>Too many attempts from this source address, whatever the job numbers: try again after <paramref name="RetryAfter"/>.</summary>
+    public sealed record Throttled(TimeSpan RetryAfter) : SignInOutcome;
 }
 
-/// <summary>Signs staff in with job number and password, and issues, checks and revokes opaque bearer tokens.</summary>
+/// <summary>
+/// Signs staff in with job number and password, and issues, checks and revokes opaque bearer tokens. Failed sign-ins
+/// bar a job number from one source address (<see cref="ISignInThrottle"/>), never the account everywhere, and
+/// unknown job numbers go through the same steps (a hash check, the same counting) as known ones.
+/// </summary>
 public sealed partial class SignInService(
     IUserStore users,
     ITokenStore tokens,
+    ISignInThrottle throttle,
+    CredentialStates credentials,
     IPasswordHasher<UserAccount> hasher,
     IOptions<HotlineOptions> options,
     TimeProvider time,
@@ -35,24 +46,43 @@ public sealed partial class SignInService(
 
     private AuthOptions Auth => options.Value.Auth;
 
-    public async Task<SignInOutcome> SignInAsync(string jobNo, string password, CancellationToken ct)
+    private PartitionedRateLimiter<string>? _attempts;
+
+    /// <summary>Sign-in attempts per source address, for the API route and the sign-in page alike (per API process).</summary>
+    private PartitionedRateLimiter<string> Attempts => LazyInitializer.EnsureInitialized(ref _attempts, () =>
+        PartitionedRateLimiter.Create<string, string>(source => RateLimitPartition.GetFixedWindowLimiter(source, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Auth.SignInRateLimit.PermitLimit,
+            Window = Auth.SignInRateLimit.Window,
+            QueueLimit = 0,
+        })));
+
+    private SignInBackoff Backoff => new(Auth.MaxFailedAttempts, Auth.LockoutDuration, Auth.LongestLockout, Auth.FailureMemory);
+
+    /// <param name="source">The caller's address key (an IPv4 address or an IPv6 /64).</param>
+    public async Task<SignInOutcome> SignInAsync(string jobNo, string password, string source, CancellationToken ct)
     {
+        using (var lease = Attempts.AttemptAcquire(source))
+        {
+            if (!lease.IsAcquired)
+            {
+                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Auth.SignInRateLimit.Window;
+                return Fail("throttled", jobNo, new SignInOutcome.Throttled(retryAfter));
+            }
+        }
         var now = time.GetUtcNow();
         var user = await users.FindAsync(jobNo, ct);
-        if (user is null)
-        {
-            hasher.VerifyHashedPassword(Nobody, DummyHash.Value, password);
-            return Fail("invalid_credentials", jobNo, new SignInOutcome.InvalidCredentials());
-        }
+        // Every path verifies one hash, so that neither a bar nor an unknown number answers faster.
+        var verified = user is null
+            ? VerifyNobody(password)
+            : Verify(user, password);
 
-        if (user.LockedUntil is { } lockedUntil && lockedUntil > now)
-            return Fail("locked", jobNo, new SignInOutcome.Locked(lockedUntil));
+        if (await throttle.BlockedUntilAsync(jobNo, source, now, ct) is { } blockedUntil)
+            return Fail("locked", jobNo, new SignInOutcome.Locked(blockedUntil));
 
-        var verified = Verify(user, password);
-        if (verified == PasswordVerificationResult.Failed)
+        if (user is null || verified == PasswordVerificationResult.Failed)
         {
-            var lockEnd = await users.RecordFailedSignInAsync(jobNo, now, Auth.MaxFailedAttempts, Auth.LockoutDuration, ct);
-            if (lockEnd is { } until)
+            if (await throttle.RecordFailureAsync(jobNo, source, now, Backoff, ct) is { } until)
             {
                 LogAccountLocked(logger, jobNo, until);
                 return Fail("locked", jobNo, new SignInOutcome.Locked(until));
@@ -60,16 +90,34 @@ public sealed partial class SignInService(
             return Fail("invalid_credentials", jobNo, new SignInOutcome.InvalidCredentials());
         }
 
+        if (user.DisabledAt is not null) return Fail("disabled", jobNo, new SignInOutcome.Disabled());
+
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
             await users.UpdatePasswordHashAsync(jobNo, hasher.HashPassword(user, password), ct);
-        await users.RecordSuccessfulSignInAsync(jobNo, ct);
+        await throttle.ClearAsync(jobNo, source, ct);
 
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));
-        var issued = new IssuedToken(Hash(token), user.JobNo, user.Roles, now, now + Auth.TokenLifetime, null, user.DepartmentId);
+        var issued = new IssuedToken(Hash(token), user.JobNo, user.Roles, now, now + Auth.TokenLifetime, null, user.DepartmentId, user.TokenVersion);
         await tokens.AddAsync(issued, ct);
+        credentials.Forget(jobNo);
         metrics.SignIn("success");
         LogSignedIn(logger, jobNo);
         return new SignInOutcome.Success(token, issued, user);
+    }
+
+    /// <summary>Whether <paramref name="password"/> is the account's current one (for a change of password).</summary>
+    public bool CheckPassword(UserAccount user, string password) => Verify(user, password) != PasswordVerificationResult.Failed;
+
+    /// <summary>
+    /// Revokes every token of the account on every API process (bumping its token version); optionally disables or
+    /// enables it. False when the job number is unknown.
+    /// </summary>
+    public async Task<bool> RevokeAllAsync(string jobNo, bool? disable, CancellationToken ct)
+    {
+        var changed = await users.RevokeTokensAsync(jobNo, time.GetUtcNow(), disable, ct);
+        credentials.Forget(jobNo);
+        if (changed) LogTokensRevoked(logger, jobNo, disable);
+        return changed;
     }
 
     /// <summary>The live token behind a bearer string, or null when unknown, expired or revoked.</summary>
@@ -86,7 +134,8 @@ public sealed partial class SignInService(
             var trustFor = Min(Auth.TokenCacheDuration, issued.ExpiresAt - now);
             if (trustFor > TimeSpan.Zero) cache.Set(key, issued, trustFor);
         }
-        return issued.ExpiresAt > now ? issued : null;
+        // The cached token is checked against the account's version each time: a revocation elsewhere bites here too.
+        return issued.ExpiresAt > now && await credentials.HoldsAsync(issued.JobNo, issued.TokenVersion, ct) ? issued : null;
     }
 
     public async Task RevokeAsync(string token, CancellationToken ct)
@@ -122,6 +171,12 @@ public sealed partial class SignInService(
         }
     }
 
+    private PasswordVerificationResult VerifyNobody(string password)
+    {
+        hasher.VerifyHashedPassword(Nobody, DummyHash.Value, password);
+        return PasswordVerificationResult.Failed;
+    }
+
     private SignInOutcome Fail(string reason, string jobNo, SignInOutcome outcome)
     {
         metrics.SignIn(reason);
@@ -137,6 +192,9 @@ public sealed partial class SignInService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {JobNo} locked until {LockedUntil} after repeated failed sign-ins")]
     private static partial void LogAccountLocked(ILogger logger, string jobNo, DateTimeOffset lockedUntil);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Every token of {JobNo} revoked (disable: {Disable})")]
+    private static partial void LogTokensRevoked(ILogger logger, string jobNo, bool? disable);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The stored password hash of {JobNo} is not in PasswordHasher format")]
     private static partial void LogBadPasswordHash(ILogger logger, string jobNo);

@@ -62,9 +62,17 @@ public sealed class SimulatedTrunkOptions
 public sealed class AuthOptions
 {
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
-    /// <summary>Consecutive failed sign-ins that lock the account.</summary>
+    /// <summary>Failed sign-ins on one job number from one source address that bar that pair (not the account everywhere).</summary>
     public int MaxFailedAttempts { get; set; } = 5;
+    /// <summary>The first bar; each further failure doubles it, up to <see cref="LongestLockout"/>.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LongestLockout { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>Failures older than this are forgotten.</summary>
+    public TimeSpan FailureMemory { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>How long an API process trusts what it read of an account's token version and state (disabling bites within it).</summary>
+    public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Sign-in attempts one source address may make per window, whatever the job numbers (429 beyond).</summary>
+    public PublicRateLimitOptions SignInRateLimit { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) };
     /// <summary>How long a validated token is trusted without a database read (at most 30 s, so a logout elsewhere bites soon).</summary>
     public TimeSpan TokenCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

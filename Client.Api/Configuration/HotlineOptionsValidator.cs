@@ -36,6 +36,12 @@ internal sealed partial class HotlineOptionsValidator : IValidateOptions<Hotline
             failures.Add("Hotline:Auth:MaxFailedAttempts must be between 1 and 100.");
         if (o.Auth.LockoutDuration < TimeSpan.Zero || o.Auth.LockoutDuration > TimeSpan.FromDays(1))
             failures.Add("Hotline:Auth:LockoutDuration must be between 00:00:00 and 1.00:00:00.");
+        if (o.Auth.RevocationCheckInterval < TimeSpan.Zero || o.Auth.RevocationCheckInterval > TimeSpan.FromSeconds(10))
+            failures.Add("Hotline:Auth:RevocationCheckInterval must be between 00:00:00 and 00:00:10.");
+        if (o.Auth.MaxFailedAttempts < 1 || o.Auth.LockoutDuration <= TimeSpan.Zero || o.Auth.LongestLockout < o.Auth.LockoutDuration)
+            failures.Add("Hotline:Auth needs MaxFailedAttempts ≥ 1, LockoutDuration > 0 and LongestLockout ≥ LockoutDuration.");
+        if (o.Auth.SignInRateLimit.PermitLimit < 1 || o.Auth.SignInRateLimit.Window <= TimeSpan.Zero)
+            failures.Add("Hotline:Auth:SignInRateLimit needs PermitLimit ≥ 1 and a Window above zero.");
         if (o.Auth.TokenCacheDuration < TimeSpan.Zero || o.Auth.TokenCacheDuration > TimeSpan.FromSeconds(30))
             failures.Add("Hotline:Auth:TokenCacheDuration must be between 00:00:00 and 00:00:30.");
 

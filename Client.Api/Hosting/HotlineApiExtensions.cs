@@ -46,6 +46,7 @@ public static class HotlineApiExtensions
         {
             services.AddSingleton<IUserStore, InMemoryUserStore>();
             services.AddSingleton<ITokenStore, InMemoryTokenStore>();
+            services.AddSingleton<ISignInThrottle, InMemorySignInThrottle>();
             services.AddSingleton<ICallRecords, NoCallRecords>();
             services.AddSingleton<ITicketRecords, NoTicketRecords>();
         }
@@ -56,12 +57,16 @@ public static class HotlineApiExtensions
                 .Build());
             services.AddSingleton<IUserStore, PostgresUserStore>();
             services.AddSingleton<ITokenStore, PostgresTokenStore>();
+            services.AddSingleton<ISignInThrottle, PostgresSignInThrottle>();
+            services.AddSingleton<Audit.AuditLog>();
+            services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditLog>());
             services.AddSingleton<ICallRecords, PostgresCallRecords>();
             services.AddSingleton<ITicketRecords, PostgresTicketRecords>();
         }
 
         services.AddMemoryCache();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<CredentialStates>();
         services.AddSingleton<SignInService>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
@@ -85,6 +90,7 @@ public static class HotlineApiExtensions
         services.AddHostedService<Hotline.Api.Knowledge.KnowledgeWarmUp>();
         services.AddHostedService<Hotline.Api.Knowledge.KnowledgeDemo>();
         services.AddHotlinePublicRateLimiting();
+        services.AddHotlineWebHardening(configuration, usesDatabase: mode != OrleansClientMode.Localhost);
         services.AddHotlineHealthChecks(usesDatabase: mode != OrleansClientMode.Localhost);
         services.AddHotlineOpenApi();
         return builder;
@@ -95,8 +101,10 @@ public static class HotlineApiExtensions
     {
         // Created now so that its listener sees every request from the first one on.
         app.Services.GetRequiredService<PrometheusExporter>();
+        app.UseHotlineWebHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<Audit.AuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -48,11 +48,12 @@ internal static class PublicRateLimiting
         });
 
     /// <summary>An IPv4 address, or an IPv6 /64 (one household or phone gets a whole /64 and can rotate within it).</summary>
-    internal static string ClientKey(IPAddress? address)
+    /// <param name="exact">The whole address even for IPv6 (the audit trail), not its /64.</param>
+    internal static string ClientKey(IPAddress? address, bool exact = false)
     {
         if (address is null) return "unknown";
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
+        if (exact || address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
         var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";

@@ -11,6 +11,8 @@ public static class ProblemCodes
     public const string AuthForbidden = "auth.forbidden";
     public const string AuthInvalidCredentials = "auth.invalid_credentials";
     public const string AuthLocked = "auth.locked";
+    public const string AuthDisabled = "auth.disabled";
+    public const string AuthWeakPassword = "auth.weak_password";
     public const string ValidationFailed = "validation.failed";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";

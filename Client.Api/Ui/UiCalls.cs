@@ -31,8 +31,20 @@ public sealed class UiCalls(
     AuthenticationStateProvider authentication,
     IAuthorizationService authorization,
     ClusterConnection cluster,
-    ILogger<UiCalls> logger)
+    ILogger<UiCalls> logger,
+    IServiceProvider services)
 {
+    /// <summary>
+    /// Screens act through the circuit, not through HTTP, so the audit middleware never sees them: actions under these
+    /// policies (writes, and reads of recordings, calls and the trail) are recorded here as <c>ui {policy} {handler}</c>.
+    /// </summary>
+    private static readonly HashSet<string> Audited =
+    [
+        Policies.UsersAdmin, Policies.QueuesWrite, Policies.ReferenceDataWrite, Policies.TicketsAct, Policies.TicketsCreate,
+        Policies.SupervisorCommands, Policies.CallsOutbound, Policies.RecordingsRead, Policies.CallsReadAll, Policies.AuditRead,
+        Policies.SeatOwner,
+    ];
+
     /// <summary>Any signed-in user: the API's fallback policy.</summary>
     public const string SignedIn = "";
 
@@ -53,14 +65,34 @@ public sealed class UiCalls(
         if (needsCluster && !cluster.IsConnected)
             return Fail<T>(StatusCodes.Status503ServiceUnavailable, ProblemCodes.ClusterUnavailable,
                 "The call-centre cluster cannot be reached; try again shortly.");
+        UiResult<T> result;
         try
         {
-            return Unwrap<T>(await route(user));
+            result = Unwrap<T>(await route(user));
         }
         catch (Exception e) when (ApiExceptionHandler.Describe(e, logger) is { } problem)
         {
-            return new UiResult<T>(default, ToError(problem));
+            result = new UiResult<T>(default, ToError(problem));
         }
+        if (policy is not null && Audited.Contains(policy) && services.GetService<Audit.AuditLog>() is { } audit)
+        {
+            var source = services.GetService<UiCircuit>()?.ClientKey ?? "unknown";
+            audit.Append(new Audit.AuditRecord(services.GetRequiredService<TimeProvider>().GetUtcNow(), user.JobNo(), Audit.AuditPolicy.RolesOf(user), source,
+                $"ui {policy} {HandlerName(route)}", resource as string is { } seat ? $"jobNo={seat}" : "", result.Error?.Status ?? 200));
+        }
+        return result;
+    }
+
+    /// <summary>The screen method a handler lambda was written in: <c>Admin.SaveUserAsync</c> from <c>&lt;SaveUserAsync&gt;b__0</c>.</summary>
+    private static string HandlerName(Delegate route)
+    {
+        var name = route.Method.Name;
+        var open = name.IndexOf('<', StringComparison.Ordinal);
+        var close = name.IndexOf('>', StringComparison.Ordinal);
+        var method = open >= 0 && close > open + 1 ? name[(open + 1)..close] : name;
+        var type = route.Method.DeclaringType;
+        while (type?.DeclaringType is not null && type.Name.StartsWith('<')) type = type.DeclaringType;
+        return $"{type?.Name}.{method}";
     }
 
     internal static UiResult<T> Unwrap<T>(IResult result)

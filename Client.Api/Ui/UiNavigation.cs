@@ -16,6 +16,7 @@ public static class UiNavigation
     public const string SurveyRoles = Roles.SurveyLead + "," + Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor;
     public const string KnowledgeRoles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Dispatcher + "," + Roles.Department + "," + Roles.Admin + ","
         + Roles.Auditor + "," + Roles.KnowledgeEditor + "," + Roles.KnowledgeReviewer;
+    public const string AuditRoles = Roles.Auditor + "," + Roles.Admin;
 
     public static IReadOnlyList<Screen> Screens { get; } =
     [
@@ -28,6 +29,7 @@ public static class UiNavigation
         new("/admin", "系统管理", "Admin", AdminRoles.Split(',')),
         new("/integrations", "接入密钥", "Integration keys", AdminRoles.Split(',')),
         new("/knowledge", "知识库", "Knowledge base", KnowledgeRoles.Split(',')),
+        new("/audit", "审计日志", "Audit trail", AuditRoles.Split(',')),
     ];
 
     public static IEnumerable<Screen> For(ClaimsPrincipal user) => Screens.Where(s => s.Roles.Any(user.IsInRole));

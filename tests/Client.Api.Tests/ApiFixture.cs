@@ -93,6 +93,7 @@ public sealed class ApiFixture : IAsyncLifetime
             web.UseSetting("Hotline:Events:KeepAliveInterval", "00:00:01");
             // Every test class shares one client address; the rate-limit test builds its own host with a tiny limit.
             web.UseSetting("Hotline:Public:RateLimit:PermitLimit", "10000");
+            web.UseSetting("Hotline:Auth:SignInRateLimit:PermitLimit", "10000");
             web.ConfigureTestServices(services => services.AddSingleton<IClusterClient>(_cluster.Client));
         });
 

@@ -37,12 +37,15 @@ public sealed class RecordingsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
                 await (await client.GetAsync("/api/recordings/rec-escape")).AssertProblemAsync(HttpStatusCode.Gone, "recording.file_missing");
             }
 
-            foreach (var who in new[] { "1002", "7001", "8001" })
+            var otherAgent = Authorised(host, await TokenAsync("1002"));
+            Assert.Empty((await otherAgent.GetOkAsync($"/api/tickets/{number}/recordings")).EnumerateArray());
+            await (await otherAgent.GetAsync("/api/recordings/rec-1")).AssertProblemAsync(HttpStatusCode.NotFound, "recording.not_found");
+            // Roles that never hear recordings are refused at the gate, whatever the id.
+            foreach (var who in new[] { "7001", "8001" })
             {
                 var client = Authorised(host, await TokenAsync(who));
-                var list = await client.GetOkAsync($"/api/tickets/{number}/recordings");
-                Assert.Empty(list.EnumerateArray());
-                await (await client.GetAsync("/api/recordings/rec-1")).AssertProblemAsync(HttpStatusCode.NotFound, "recording.not_found");
+                await (await client.GetAsync($"/api/tickets/{number}/recordings")).AssertProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+                await (await client.GetAsync("/api/recordings/rec-1")).AssertProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
             }
             await (await host.CreateClient().GetAsync("/api/recordings/rec-1")).AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
         }

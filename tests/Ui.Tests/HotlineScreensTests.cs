@@ -191,6 +191,31 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
     }
 
     [Fact]
+    public async Task An_auditor_browses_the_audit_trail_filters_it_by_person_and_verifies_its_chain()
+    {
+        var token = await hotline.TokenAsync("1002");
+        await hotline.PostAsync(token, "/api/tickets", new
+        {
+            channel = "phone",
+            kind = "consultation",
+            category = "housing-fund",
+            caller = new { name = "李女士", phone = "13800001111" },
+            summary = "公积金提取材料咨询",
+            content = "咨询公积金提取需要哪些材料。",
+        });
+        var audit = await hotline.OpenAsync("9500", "/audit");
+        await HotlineUiFixture.WaitInteractiveAsync(audit);
+        await audit.GetByTestId("audit-person").FillAsync("1002");
+        await audit.GetByTestId("audit-search").ClickAsync();
+        await Expect(audit.GetByTestId("audit-list")).ToContainTextAsync("POST /api/tickets");
+        await audit.GetByTestId("audit-verify").ClickAsync();
+        await Expect(audit.GetByTestId("audit-verification")).ToContainTextAsync("哈希链完整");
+        await Expect(audit.GetByTestId("audit-export")).ToHaveAttributeAsync("href", "/api/audit/export?person=1002");
+        await HotlineUiFixture.ShotAsync(audit, "30-audit-trail");
+        await audit.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task The_admin_screens_show_users_queues_departments_the_calendar_and_show_and_edit_the_IVR_flow()
     {
         var admin = await hotline.OpenAsync("9000", "/admin/users");

@@ -45,6 +45,8 @@ public sealed class HotlineUiFixture : IAsyncLifetime
                 "--Hotline:SimulatedTrunk:Enabled=true",
                 "--Hotline:Demo:Seed=true",
                 "--Hotline:Auth:MaxFailedAttempts=3",
+                // Every sign-in of the suite comes from 127.0.0.1, the start-up probe's included.
+                "--Hotline:Auth:SignInRateLimit:PermitLimit=10000",
             ],
             new Dictionary<string, string> { ["HOTLINE_DEMO_PASSWORD"] = Password });
         await _api.WaitReadyAsync();
