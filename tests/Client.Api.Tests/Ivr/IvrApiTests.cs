@@ -28,7 +28,7 @@ public sealed class IvrApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal("welcome", flow.Str("start"));
         var welcome = flow.GetProperty("nodes").EnumerateArray().First(n => n.Str("id") == "welcome");
         Assert.Equal("menu", welcome.Str("$type"));
-        Assert.Equal(["1", "2"], welcome.GetProperty("choices").EnumerateArray().Select(c => c.Str("digit")));
+        Assert.Equal(["1", "2", "9"], welcome.GetProperty("choices").EnumerateArray().Select(c => c.Str("digit")));
         var versions = (await supervisor.GetOkAsync("/api/ivr/flow/versions")).EnumerateArray().ToList();
         Assert.Equal(1, versions[0].GetProperty("number").GetInt32());
         Assert.Equal("system", versions[0].Str("savedBy"));
@@ -73,10 +73,10 @@ public sealed class IvrApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
         var errors = problem.GetProperty("errors");
-        Assert.True(errors.TryGetProperty("nodes[welcome].choices[2].next", out _), errors.ToString());
+        Assert.True(errors.TryGetProperty("nodes[welcome].choices[3].next", out _), errors.ToString());
         Assert.True(errors.TryGetProperty("nodes[goodbye].prompts[0]", out _), errors.ToString());
         Assert.True(errors.TryGetProperty("nodes[self_service].timeoutSeconds", out _), errors.ToString());
-        Assert.Contains(problem.GetProperty("issues").EnumerateArray(), i => i.Str("nodeId") == "welcome" && i.Str("field") == "choices[2].next");
+        Assert.Contains(problem.GetProperty("issues").EnumerateArray(), i => i.Str("nodeId") == "welcome" && i.Str("field") == "choices[3].next");
         Assert.Equal(before.GetProperty("version").GetInt32(), (await admin.GetOkAsync("/api/ivr/flow")).GetProperty("version").GetInt32());
     }
 
