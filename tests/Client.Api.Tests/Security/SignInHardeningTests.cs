@@ -18,7 +18,7 @@ namespace Hotline.Tests.Security;
 /// </summary>
 public sealed class SignInHardeningTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private const string SourceHeader = "X-Test-Source";
+    private const string SourceHeader = TestSources.Header;
 
     [Fact]
     public async Task An_unknown_job_number_is_barred_after_the_same_failures_with_the_same_answer_as_a_known_one()
@@ -228,29 +228,6 @@ public sealed class SignInHardeningTests(ApiFixture api) : IClassFixture<ApiFixt
         return await client.PostAsJsonAsync("/api/auth/login", new { jobNumber = jobNo, password });
     }
 
-    /// <summary>A host whose requests come from the address in <c>X-Test-Source</c> (TestServer has no remote address).</summary>
-    private async Task<WebApplicationFactory<Program>> WithSourcesAsync(params (string Key, string Value)[] settings)
-    {
-        var host = api.Factory.WithWebHostBuilder(web =>
-        {
-            foreach (var (key, value) in settings) web.UseSetting(key, value);
-            web.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, TestSourceAddress>());
-        });
-        await host.Services.GetRequiredService<Hotline.Api.Demo.DemoSeeder>().Completed.WaitAsync(TimeSpan.FromSeconds(60));
-        return host;
-    }
-
-    private sealed class TestSourceAddress : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                if (context.Request.Headers.TryGetValue(SourceHeader, out var source))
-                    context.Connection.RemoteIpAddress = IPAddress.Parse(source.ToString());
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
-    }
+    private Task<WebApplicationFactory<Program>> WithSourcesAsync(params (string Key, string Value)[] settings) =>
+        TestSources.HostAsync(api, settings);
 }

@@ -15,7 +15,7 @@ namespace Hotline.Tests.Security;
 /// <summary>Security headers, forwarded headers from configured proxies only, a shared key ring, anti-forgery, body cap.</summary>
 public sealed class WebHardeningTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private const string SourceHeader = "X-Test-Source";
+    private const string SourceHeader = TestSources.Header;
 
     [Fact]
     public async Task Pages_and_api_answers_carry_a_csp_without_inline_script_and_the_other_security_headers_but_no_hsts_over_http()
@@ -132,28 +132,6 @@ public sealed class WebHardeningTests(ApiFixture api) : IClassFixture<ApiFixture
         return client;
     }
 
-    private async Task<WebApplicationFactory<Program>> WithSourcesAsync(params (string Key, string Value)[] settings)
-    {
-        var host = api.Factory.WithWebHostBuilder(web =>
-        {
-            foreach (var (key, value) in settings) web.UseSetting(key, value);
-            web.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, TestSourceAddress>());
-        });
-        await host.Services.GetRequiredService<Hotline.Api.Demo.DemoSeeder>().Completed.WaitAsync(TimeSpan.FromSeconds(60));
-        return host;
-    }
-
-    private sealed class TestSourceAddress : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                if (context.Request.Headers.TryGetValue(SourceHeader, out var source))
-                    context.Connection.RemoteIpAddress = IPAddress.Parse(source.ToString());
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
-    }
+    private Task<WebApplicationFactory<Program>> WithSourcesAsync(params (string Key, string Value)[] settings) =>
+        TestSources.HostAsync(api, settings);
 }
