@@ -14,14 +14,10 @@ namespace Hotline.Telephony.Tests.EndToEnd;
 /// </summary>
 public sealed class SippLoadBenchmark(ITestOutputHelper output)
 {
-    [Fact]
+    [BenchmarkFact("SIPP_LOAD")]
     public async Task Call_rate_with_sipp_uac()
     {
-        var spec = Environment.GetEnvironmentVariable("SIPP_LOAD");
-        if (string.IsNullOrWhiteSpace(spec))
-        {
-            return;
-        }
+        var spec = Environment.GetEnvironmentVariable("SIPP_LOAD")!;
         var parts = spec.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
         var (calls, rate, holdMs) = (parts[0], parts[1], parts.Length > 2 ? parts[2] : 1000);
         await using var media = new MediaEngine(new MediaEngineOptions { BindAddress = IPAddress.Loopback, PortMin = 44000, PortMax = 51999 });
