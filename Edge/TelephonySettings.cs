@@ -54,7 +54,7 @@ public sealed class TelephonySettings : IValidatableObject
         if (RtpPortMax - RtpPortMin < 2)
             yield return new ValidationResult("the RTP port range must hold at least two ports.", [nameof(RtpPortMax)]);
         foreach (var (number, language) in NumberLanguages)
-            if (!System.Text.RegularExpressions.Regex.IsMatch(language ?? "", "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$"))
+            if (!Hotline.Ivr.IvrFlowValidator.IsLanguageCode(language?.Trim().ToLowerInvariant()))
                 yield return new ValidationResult($"'{language}' for number {number} is not a language code like en.", [nameof(NumberLanguages)]);
         foreach (var network in RegisterFrom)
             if (!IPNetwork.TryParse(network, out _))

@@ -1101,7 +1101,7 @@ public sealed class CallGrain : Grain, ICallGrain
         Outbound = S.Outbound,
         Purpose = S.Purpose,
         Participant = S.Participant,
-        Actions = CallLifecycle.SeatCommandsIn(S.State, Facts).Select(Names.Of).ToList(),
+        Actions = CallLifecycle.SeatActionNames(S.State, Facts),
     };
 
     private IQueueGrain Queue(string queueId) => GrainFactory.GetGrain<IQueueGrain>(queueId);

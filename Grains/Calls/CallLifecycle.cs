@@ -122,9 +122,6 @@ public static class CallLifecycle
     public const string InvalidTransition = "call.invalid_transition";
     public const string PartyPresent = "call.party_present";
 
-    /// <summary>The states a call never leaves (the one place that says which they are).</summary>
-    public static bool IsFinal(CallState state) => state.IsFinal();
-
     public static CallDecision Decide(CallState state, CallCommand command, CallActor actor = CallActor.System, CallFacts facts = default)
     {
         if (Actors(command) is { } allowed && !allowed.Contains(actor))
@@ -203,6 +200,17 @@ public static class CallLifecycle
     /// <summary>What the seat's own agent may do to the call now: the buttons the desk shows.</summary>
     public static IReadOnlyList<CallCommand> SeatCommandsIn(CallState state, CallFacts facts) =>
         AgentCommands.Where(c => Decide(state, c, CallActor.Seat, facts).Applies).ToList();
+
+    /// <summary>
+    /// The API names of <see cref="SeatCommandsIn"/>, worked out once per state and the facts they depend on (whether a
+    /// party is on the line, its role and whether it answered): every snapshot of a call carries them.
+    /// </summary>
+    public static IReadOnlyList<string> SeatActionNames(CallState state, CallFacts facts) =>
+        ActionNames.GetOrAdd((state, facts.IsCallback, facts.Outbound, facts.WasQueued, facts.OnHold, facts.Party?.Role, facts.Party?.Connected),
+            static (_, arg) => SeatCommandsIn(arg.state, arg.facts).Select(Names.Of).ToList(), (state, facts));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<
+        (CallState, bool, bool, bool, bool, ParticipantRole?, bool?), IReadOnlyList<string>> ActionNames = new();
 
     private static readonly CallCommand[] AgentCommands =
     [

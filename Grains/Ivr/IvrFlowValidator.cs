@@ -20,6 +20,9 @@ public sealed partial class IvrFlowValidator(IPromptCatalog prompts)
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex IdPattern();
 
+    /// <summary>A language code as calls, seats and queues keep it: lower case, like <c>en</c> or <c>yue-hk</c>.</summary>
+    public static bool IsLanguageCode(string? code) => code is not null && LanguagePattern().IsMatch(code);
+
     [GeneratedRegex("^[a-z]{2,3}(-[a-z0-9]{2,8})?$")]
     private static partial Regex LanguagePattern();
 

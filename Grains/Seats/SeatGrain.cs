@@ -581,7 +581,7 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     private SeatSnapshot Snapshot() => new(JobNo, S.State, S.Reason, S.StateSince, S.CallId, S.Extension,
         S.Queues.ToList(), S.Languages.ToList(), S.CallsAnswered, S.TalkTime, S.HelpRequested, S.Version,
-        SeatLifecycle.AgentCommandsIn(S.State, Facts).Select(Names.Of).ToList());
+        SeatLifecycle.AgentActionNames(S.State, Facts));
 
     private ICallGrain Call(string callId) => GrainFactory.GetGrain<ICallGrain>(callId);
 }

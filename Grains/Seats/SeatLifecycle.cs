@@ -155,6 +155,12 @@ public static class SeatLifecycle
     public static IReadOnlyList<SeatCommand> AgentCommandsIn(SeatState state, SeatFacts facts) =>
         AgentCommands.Where(c => Decide(state, c, SeatActor.Agent, facts).Effect is not (SeatEffect.Refuse or SeatEffect.Keep)).ToList();
 
+    /// <summary>The API names of <see cref="AgentCommandsIn"/>, worked out once per state and facts: a seat's snapshot goes out on every heartbeat.</summary>
+    public static IReadOnlyList<string> AgentActionNames(SeatState state, SeatFacts facts) =>
+        ActionNames.GetOrAdd((state, facts), key => AgentCommandsIn(key.State, key.Facts).Select(Names.Of).ToList());
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(SeatState State, SeatFacts Facts), IReadOnlyList<string>> ActionNames = new();
+
     private static readonly SeatCommand[] AgentCommands =
     [
         SeatCommand.Login, SeatCommand.Ready, SeatCommand.NotReady, SeatCommand.Logout, SeatCommand.WrapUpDone,

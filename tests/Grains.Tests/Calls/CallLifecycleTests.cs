@@ -112,6 +112,11 @@ public sealed class CallLifecycleTests
         Assert.Equal([Hangup, Resume, Transfer, TransferOut, AddParty], CallLifecycle.SeatCommandsIn(CallState.Talking, new CallFacts(OnHold: true)));
         Assert.Equal([Hangup, DropParty, CompleteTransfer], CallLifecycle.SeatCommandsIn(CallState.Talking, new CallFacts(Party: Consulted)));
         Assert.Empty(CallLifecycle.SeatCommandsIn(CallState.Wrapup, default));
+        Assert.Equal(["hangup", "resume", "transfer", "transfer_out", "add_party"], CallLifecycle.SeatActionNames(CallState.Talking, new CallFacts(OnHold: true)));
+        var later = Consulted with { Since = DateTimeOffset.UnixEpoch.AddHours(1), By = "1003" }; // same role, same answer: same buttons
+        Assert.Equal(["hangup", "drop_party", "complete_transfer"], CallLifecycle.SeatActionNames(CallState.Talking, new CallFacts(Party: Consulted)));
+        Assert.Equal(["hangup", "drop_party", "complete_transfer"], CallLifecycle.SeatActionNames(CallState.Talking, new CallFacts(Party: later)));
+        Assert.Equal(["hangup", "drop_party"], CallLifecycle.SeatActionNames(CallState.Talking, new CallFacts(Party: Consulted with { Connected = false })));
     }
 
     [Fact]

@@ -76,6 +76,7 @@ public sealed class SeatLifecycleTests
         Assert.Equal([Login, Ready, SeatCommand.NotReady, Logout, WrapUpDone, Help], SeatLifecycle.AgentCommandsIn(SeatState.Wrapup, default));
         Assert.Equal([SeatCommand.NotReady, Hangup, Hold, Resume, Transfer, Help], SeatLifecycle.AgentCommandsIn(SeatState.Talking, default));
         Assert.Equal([Login], SeatLifecycle.AgentCommandsIn(SeatState.LoggedOut, default));
+        Assert.Equal(["not_ready", "hangup", "hold", "resume", "transfer", "help"], SeatLifecycle.AgentActionNames(SeatState.Talking, default));
     }
 
     [Fact]
