@@ -92,7 +92,9 @@ public sealed class HotlineUiFixture : IAsyncLifetime
             Locale = "zh-CN",
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
         });
-        context.SetDefaultTimeout(15_000);
+        // The browser tests run beside the rest of the suite on two cores: a page may take longer than 15 s to become
+        // interactive there (a clean-clone run timed out once at 15 s on the audit screen), never minutes.
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         if (jobNo is null)
         {
