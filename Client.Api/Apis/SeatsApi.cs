@@ -69,7 +69,7 @@ public static class SeatsApi
 
     internal static async Task<Ok<SeatResponse[]>> GetAll(IClusterClient cluster)
     {
-        var seats = await cluster.GetGrain<ISeatBoardGrain>(ISeatBoardGrain.Centre).GetAllAsync();
+        var seats = await SeatBoard.GetAllAsync(cluster);
         return TypedResults.Ok(seats.OrderBy(s => s.JobNo, StringComparer.Ordinal).Select(SeatResponse.FromGrain).ToArray());
     }
 

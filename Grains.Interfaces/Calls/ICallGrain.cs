@@ -9,7 +9,7 @@ namespace Hotline.Calls;
 /// several queues (overflow) accepts one offer at a time.
 /// </summary>
 [Alias("hotline.ICallGrain")]
-public interface ICallGrain : IGrainWithStringKey
+public interface ICallGrain : IGrainWithStringKey, Hotline.Cluster.IReannounce
 {
     [Alias("Get")] Task<CallSnapshot> GetAsync();
     /// <summary>The trunk hands over a new call; it is routed to a queue.</summary>

@@ -6,7 +6,7 @@ namespace Hotline.Queues;
 /// queue reactivated on another silo rebuilds its line without a database read.
 /// </summary>
 [Alias("hotline.IQueueGrain")]
-public interface IQueueGrain : IGrainWithStringKey
+public interface IQueueGrain : IGrainWithStringKey, Hotline.Cluster.IReannounce
 {
     [Alias("Get")] Task<QueueSnapshot> GetAsync();
     [Alias("GetConfig")] Task<QueueConfig> GetConfigAsync();

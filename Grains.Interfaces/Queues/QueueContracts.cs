@@ -124,7 +124,11 @@ public sealed record QueueEntry(
     [property: Id(3)] string? Language,
     [property: Id(4)] bool IsCallback,
     /// <summary>The queue the call first entered, when this entry is an overflow into another queue.</summary>
-    [property: Id(5)] string? FromQueue);
+    [property: Id(5)] string? FromQueue)
+{
+    /// <summary>The silo the call lives on (with its media): when that silo dies, the call is lost and leaves the line at once.</summary>
+    [Id(6)] public string? Silo { get; init; }
+}
 
 /// <summary>A seat's availability as the queues it serves mirror it.</summary>
 [GenerateSerializer, Immutable, Alias("hotline.SeatAvailability")]
@@ -136,4 +140,8 @@ public sealed record SeatAvailability(
     [property: Id(4)] DateTimeOffset IdleSince,
     [property: Id(5)] int CallsAnswered,
     [property: Id(6)] TimeSpan TalkTime,
-    [property: Id(7)] long Version);
+    [property: Id(7)] long Version)
+{
+    /// <summary>The silo the seat's activation lives on: when that silo dies, the queue wakes the seat on a survivor.</summary>
+    [Id(8)] public string? Silo { get; init; }
+}

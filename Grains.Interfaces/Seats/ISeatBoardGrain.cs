@@ -1,15 +1,36 @@
 namespace Hotline.Seats;
 
 /// <summary>
-/// The live board of every seat (the supervisor wall's source), keyed by centre id ("centre").
-/// Seats push their snapshot on every change; the board keeps the latest of each and survives nothing:
-/// seats re-publish on activation and periodically, so a board lost with its silo refills itself.
+/// One partition of the live board of every seat (the supervisor wall's source), keyed by partition number
+/// ("0" to "15", <see cref="SeatBoard.PartitionOf"/>). A seat pushes its snapshot to its partition when it changes;
+/// the partition keeps the latest of each and survives nothing: seats re-publish on activation, on the slow audit
+/// and when a silo dies, so a partition lost with its silo refills itself.
 /// </summary>
 [Alias("hotline.ISeatBoardGrain")]
 public interface ISeatBoardGrain : IGrainWithStringKey
 {
-    public const string Centre = "centre";
-
     [Orleans.Concurrency.OneWay, Alias("Publish")] Task PublishAsync(SeatSnapshot seat);
     [Alias("GetAll")] Task<IReadOnlyList<SeatSnapshot>> GetAllAsync();
+}
+
+/// <summary>The seat board as one: sixteen partitions, so that no single activation takes every seat's changes.</summary>
+public static class SeatBoard
+{
+    public const int Partitions = 16;
+
+    /// <summary>The partition a seat publishes to: a stable hash of its job number (not <see cref="string.GetHashCode()"/>, which differs per process).</summary>
+    public static ISeatBoardGrain PartitionOf(IGrainFactory grains, string jobNo)
+    {
+        uint hash = 2166136261;
+        foreach (var c in jobNo) hash = (hash ^ c) * 16777619;
+        return grains.GetGrain<ISeatBoardGrain>((hash % Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Every seat on the board, by job number.</summary>
+    public static async Task<IReadOnlyList<SeatSnapshot>> GetAllAsync(IGrainFactory grains)
+    {
+        var parts = await Task.WhenAll(Enumerable.Range(0, Partitions)
+            .Select(p => grains.GetGrain<ISeatBoardGrain>(p.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
+        return parts.SelectMany(p => p).OrderBy(s => s.JobNo, StringComparer.Ordinal).ToList();
+    }
 }

@@ -5,7 +5,7 @@ namespace Hotline.Seats;
 /// it accepts at most one at a time, so when two queues race for it exactly one wins.
 /// </summary>
 [Alias("hotline.ISeatGrain")]
-public interface ISeatGrain : IGrainWithStringKey
+public interface ISeatGrain : IGrainWithStringKey, Hotline.Cluster.IReannounce
 {
     [Alias("Get")] Task<SeatSnapshot> GetAsync();
 

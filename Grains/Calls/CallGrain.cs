@@ -76,6 +76,7 @@ public sealed class CallGrain : Grain, ICallGrain
     private readonly IOutboundDialer _dialer;
     private readonly ILogger<CallGrain> _logger;
     private readonly CoalescingWriter _writer;
+    private readonly SoftStateRegistry _softState;
     private EventPublisher _events = null!;
     private ICallMedia? _media;
     private IGrainTimer? _ringTimer;
@@ -85,6 +86,8 @@ public sealed class CallGrain : Grain, ICallGrain
     private string? _ivrNode;
     private bool _enqueuePending;
     private bool _unsaved;
+    // When this call last told its queues it is waiting (the audit repeats it every AuditSeconds).
+    private DateTimeOffset _touchedAt;
 
     public CallGrain(
         [PersistentState("call", "calls")] IPersistentState<CallRecord> state,
@@ -92,6 +95,7 @@ public sealed class CallGrain : Grain, ICallGrain
         IOptions<HotlineGrainOptions> options,
         ICallMediaRegistry mediaRegistry,
         IOutboundDialer dialer,
+        SoftStateRegistry softState,
         ILogger<CallGrain> logger)
     {
         _state = state;
@@ -99,6 +103,7 @@ public sealed class CallGrain : Grain, ICallGrain
         _options = options.Value;
         _mediaRegistry = mediaRegistry;
         _dialer = dialer;
+        _softState = softState;
         _logger = logger;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
@@ -157,6 +162,19 @@ public sealed class CallGrain : Grain, ICallGrain
                 await LoseAsync();
                 break;
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _softState.Track(GrainContext.GrainId, matters: false);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A silo died: a waiting call tells its queues again that it waits, in case one of them was lost with it.</summary>
+    public async Task ReannounceAsync(string? lostSilo)
+    {
+        if (S.State is CallState.Queued or CallState.CallbackWaiting) await TouchQueuesAsync();
+        else _softState.Track(GrainContext.GrainId, matters: false);
     }
 
     public Task<CallSnapshot> GetAsync()
@@ -740,6 +758,7 @@ public sealed class CallGrain : Grain, ICallGrain
         try
         {
             position = await Queue(queueId).EnqueueAsync(Entry(queueId));
+            _touchedAt = _time.GetUtcNow();
             _enqueuePending = false;
             _queueRetryDelay = TimeSpan.Zero;
         }
@@ -877,7 +896,9 @@ public sealed class CallGrain : Grain, ICallGrain
                 if (_queueRetry is null) await JoinQueueAsync(S.QueueId!, retry: true); // else its quicker retry is due
                 break;
             case CallState.Queued or CallState.CallbackWaiting:
-                if (_queueRetry is null) await TouchQueuesAsync();
+                // The audit: queues hear from a waiting call only this often (a silo's death is repaired at once).
+                if (_queueRetry is null && _time.GetUtcNow() - _touchedAt >= TimeSpan.FromSeconds(_options.AuditSeconds))
+                    await TouchQueuesAsync();
                 break;
             case CallState.Wrapup:
                 await CheckWrapUpAsync();
@@ -942,6 +963,8 @@ public sealed class CallGrain : Grain, ICallGrain
     private async Task TouchQueuesAsync()
     {
         if (S.State is not (CallState.Queued or CallState.CallbackWaiting)) return;
+        _touchedAt = _time.GetUtcNow();
+        _softState.Track(GrainContext.GrainId, matters: true);
         var reached = await Task.WhenAll(S.Queues.ToList().Select(async q =>
         {
             try
@@ -1052,11 +1075,15 @@ public sealed class CallGrain : Grain, ICallGrain
     }
 
     private QueueEntry Entry(string queueId) => new(CallId, S.EnqueuedAt ?? S.ArrivedAt, S.Priority, S.Language, S.IsCallback,
-        queueId == S.QueueId ? null : S.QueueId);
+        queueId == S.QueueId ? null : S.QueueId)
+    {
+        Silo = GrainContext.Address.SiloAddress?.ToParsableString(),
+    };
 
     private async Task SaveAndPublishAsync(string eventType)
     {
         S.Silo = S.State.IsFinal() ? null : GrainContext.Address.SiloAddress?.ToParsableString();
+        _softState.Track(GrainContext.GrainId, matters: S.State is CallState.Queued or CallState.CallbackWaiting);
         var snapshot = Snapshot();
         _events.Publish(eventType, CallId, _time.GetUtcNow(), snapshot);
         try

@@ -8,15 +8,22 @@ public sealed class HotlineGrainOptions
     public const string Section = "Hotline:Grains";
 
     /// <summary>
-    /// How often waiting calls and logged-in seats re-announce themselves to their queues. A queue grain
-    /// reactivated after its silo died is whole again within this time.
+    /// How often a call or seat runs its own retry loop: a write the database refused, a wrap-up end that was not
+    /// told, a reservation whose offer never came. It sends nothing to the queues.
     /// </summary>
     [Range(1, 300)]
     public int HeartbeatSeconds { get; set; } = 10;
 
-    /// <summary>A waiting call not heard from for this many heartbeats is dropped from the queue's line.</summary>
+    /// <summary>
+    /// How often waiting calls and logged-in seats re-announce themselves to their queues and the seat board anyway:
+    /// the safety net for a lost message. A silo's death is repaired at once (<see cref="SoftStateRepair"/>), not by this.
+    /// </summary>
+    [Range(5, 3600)]
+    public int AuditSeconds { get; set; } = 60;
+
+    /// <summary>A waiting call not heard from for this many audits is dropped from the queue's line.</summary>
     [Range(2, 100)]
-    public int MissedHeartbeatsBeforeDrop { get; set; } = 3;
+    public int MissedAuditsBeforeDrop { get; set; } = 3;
 
     /// <summary>The queue a call goes to when neither the trunk nor the IVR chose one.</summary>
     [Required]

@@ -42,14 +42,15 @@ public sealed class QueueGrain : Grain, IQueueGrain
     private readonly HotlineGrainOptions _options;
     private readonly ILogger<QueueGrain> _logger;
     private readonly CoalescingWriter _writer;
+    private readonly SoftStateRegistry _softState;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SeatAvailability> _seats = new(StringComparer.Ordinal);
     // Seat → the call this queue is offering it; an offered seat never re-enters the router.
     private readonly Dictionary<string, string> _offersBySeat = new(StringComparer.Ordinal);
     // Calls that left this queue for good, and when: a heartbeat they sent before leaving must not re-add them.
     private readonly Dictionary<string, DateTimeOffset> _departed = new(StringComparer.Ordinal);
-    // When each logged-in seat last told this activation what it is; see WakeSilentSeats.
-    private readonly Dictionary<string, DateTimeOffset> _seatHeardAt = new(StringComparer.Ordinal);
+    // Calls that could not be reached with an offer: back in the router on the next tick, not at once (no busy loop).
+    private readonly HashSet<string> _offerAgain = new(StringComparer.Ordinal);
     private AcdRouter _router = null!;
     private QueuePolicy _policy = null!;
     private EventPublisher _events = null!;
@@ -63,12 +64,14 @@ public sealed class QueueGrain : Grain, IQueueGrain
         [PersistentState("queue", "hotline")] IPersistentState<QueueState> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<HotlineGrainOptions> options,
+        SoftStateRegistry softState,
         ILogger<QueueGrain> logger)
     {
         _state = state;
         _time = time;
         _options = options.Value;
         _logger = logger;
+        _softState = softState;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
 
@@ -96,12 +99,50 @@ public sealed class QueueGrain : Grain, IQueueGrain
             _state.State.Counters = _state.State.Counters with { Since = _time.GetUtcNow() };
         _lastCounterFlush = _time.GetUtcNow();
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
+        _softState.Track(GrainContext.GrainId, matters: true);
+        // A new activation has an empty line and no seats: its seats tell it what they are at once (waiting calls do
+        // when a silo's death is known, see SoftStateRepair, or on their audit).
+        if (_state.State.Seats.Count > 0) _ = WakeAsync(_state.State.Seats.ToList(), "this queue came back");
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _softState.Track(GrainContext.GrainId, matters: false);
         if (_countersDirty) await _writer.WriteAsync();
+    }
+
+    /// <summary>
+    /// A silo died: the calls waiting here that lived there lost their media with it and leave the line now (each is woken,
+    /// so it records itself lost), and the seats that lived there are woken on a survivor, where they tell this queue again.
+    /// </summary>
+    public Task ReannounceAsync(string? lostSilo)
+    {
+        if (lostSilo is null) return Task.CompletedTask;
+        var lostCalls = _entries.Values.Where(e => e.Status == EntryStatus.Waiting && e.Data.Silo == lostSilo).Select(e => e.Data.CallId).ToList();
+        foreach (var callId in lostCalls) Depart(callId);
+        var lostSeats = _seats.Values.Where(a => a.Silo == lostSilo && a.State != SeatState.LoggedOut).Select(a => a.JobNo).ToList();
+        foreach (var jobNo in lostSeats) _router.RemoveSeat(jobNo); // back once woken
+        if (lostCalls.Count > 0)
+        {
+            _logger.LogWarning("Queue {QueueId}: {Count} waiting call(s) died with silo {Silo}", Id, lostCalls.Count, lostSilo);
+            PublishChanged("queue.call_left");
+            _ = Task.WhenAll(lostCalls.Select(WakeLostCallAsync));
+        }
+        if (lostSeats.Count > 0) _ = WakeAsync(lostSeats, $"silo {lostSilo} died");
+        return Task.CompletedTask;
+    }
+
+    private async Task WakeLostCallAsync(string callId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ICallGrain>(callId).GetAsync();
+        }
+        catch (Exception e) when (TransientErrors.IsTransient(e))
+        {
+            _logger.LogDebug(e, "Could not wake call {CallId}; the lost-call sweep finds it", callId);
+        }
     }
 
     public Task<QueueConfig> GetConfigAsync()
@@ -257,7 +298,6 @@ public sealed class QueueGrain : Grain, IQueueGrain
         // A logged-out seat stays known with its version, so that an older notice arriving late (messages
         // may overtake each other) cannot bring it back.
         _seats[seat.JobNo] = seat;
-        _seatHeardAt[seat.JobNo] = _time.GetUtcNow();
         if (seat.State == SeatState.LoggedOut ? _state.State.Seats.Remove(seat.JobNo) : _state.State.Seats.Add(seat.JobNo))
             _countersDirty = true; // written with the counters
 
@@ -315,15 +355,18 @@ public sealed class QueueGrain : Grain, IQueueGrain
         }
 
         OfferResult result;
+        var unreachable = false;
         try
         {
             result = await GrainFactory.GetGrain<ICallGrain>(callId).TryOfferAsync(Id, seat.JobNo, Config.RingTimeoutSeconds);
         }
         catch (Exception e) when (TransientErrors.IsTransient(e))
         {
-            // Forgotten below; a call that is still waiting touches this queue again on its heartbeat.
-            _logger.LogWarning(e, "Call {CallId} unreachable while offering to {JobNo}", callId, seat.JobNo);
+            // Its silo is dying, or a message was lost: the call keeps its place and is offered again a second later. If its
+            // silo died, the repair takes it out of the line as soon as the death is known (ReannounceAsync).
+            _logger.LogWarning(e, "Call {CallId} unreachable while offering to {JobNo}; offered again in a second", callId, seat.JobNo);
             result = OfferResult.NotWaiting;
+            unreachable = true;
         }
 
         if (result == OfferResult.Accepted)
@@ -347,6 +390,12 @@ public sealed class QueueGrain : Grain, IQueueGrain
             // Ringing at a seat of another queue (overflow); it comes back through TouchAsync if that rings out.
             entry.Status = EntryStatus.Elsewhere;
             SetOffer(entry, null);
+        }
+        else if (unreachable && entry.OfferedTo == seat.JobNo)
+        {
+            entry.Status = EntryStatus.Waiting;
+            SetOffer(entry, null);
+            _offerAgain.Add(callId);
         }
         else if (result == OfferResult.NotWaiting)
         {
@@ -382,7 +431,14 @@ public sealed class QueueGrain : Grain, IQueueGrain
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var dropAfter = TimeSpan.FromSeconds(_options.HeartbeatSeconds * _options.MissedHeartbeatsBeforeDrop);
+        if (_offerAgain.Count > 0)
+        {
+            foreach (var callId in _offerAgain)
+                if (_entries.TryGetValue(callId, out var again) && again.Status == EntryStatus.Waiting && !_router.ContainsCall(callId))
+                    AddToRouter(again);
+            _offerAgain.Clear();
+        }
+        var dropAfter = TimeSpan.FromSeconds(_options.AuditSeconds * _options.MissedAuditsBeforeDrop);
         List<Task>? work = null;
         foreach (var entry in _entries.Values.ToList())
         {
@@ -410,7 +466,6 @@ public sealed class QueueGrain : Grain, IQueueGrain
         }
         foreach (var (callId, at) in _departed.ToList())
             if (now - at > dropAfter) _departed.Remove(callId);
-        WakeSilentSeats(now, dropAfter);
         Dispatch(); // levels widen with time
         if (_pendingEvent is { } held) PublishChanged(held);
         if (work is not null) await Task.WhenAll(work);
@@ -434,36 +489,19 @@ public sealed class QueueGrain : Grain, IQueueGrain
         PublishChanged("queue.call_exited");
     }
 
-    /// <summary>
-    /// A logged-in seat tells its queues what it is on every heartbeat. One that has fallen silent (for this activation:
-    /// not yet heard) died with its silo, and nothing reactivates it until something calls it: its agent would sit
-    /// ready and never be offered a call. A call wakes it elsewhere, and a woken seat tells its queues at once. A new
-    /// activation of the queue (its own silo died) wakes all of its seats on its first tick.
-    /// </summary>
-    private void WakeSilentSeats(DateTimeOffset now, TimeSpan silentAfter)
+    /// <summary>Asks seats to tell this queue again what they are; one whose silo died comes back on a survivor to do it.</summary>
+    private async Task WakeAsync(List<string> jobNos, string why)
     {
-        List<string>? silent = null;
-        foreach (var jobNo in _state.State.Seats)
-        {
-            if (_seatHeardAt.TryGetValue(jobNo, out var heard) && now - heard <= silentAfter) continue;
-            _seatHeardAt[jobNo] = now; // one call per silent period, not one per tick
-            (silent ??= []).Add(jobNo);
-        }
-        if (silent is not null) _ = WakeAsync(silent);
-    }
-
-    private async Task WakeAsync(List<string> jobNos)
-    {
-        _logger.LogInformation("Queue {QueueId} wakes {Count} silent seat(s)", Id, jobNos.Count);
+        _logger.LogInformation("Queue {QueueId} wakes {Count} seat(s): {Why}", Id, jobNos.Count, why);
         await Task.WhenAll(jobNos.Select(async jobNo =>
         {
             try
             {
-                await GrainFactory.GetGrain<ISeatGrain>(jobNo).GetAsync();
+                await GrainFactory.GetGrain<ISeatGrain>(jobNo).ReannounceAsync(null);
             }
             catch (Exception e) when (TransientErrors.IsTransient(e))
             {
-                _logger.LogWarning(e, "Queue {QueueId} could not wake seat {JobNo}; trying again later", Id, jobNo);
+                _logger.LogWarning(e, "Queue {QueueId} could not wake seat {JobNo}; its audit tells the queue later", Id, jobNo);
             }
         }));
     }

@@ -51,23 +51,28 @@ public sealed class SeatGrain : Grain, ISeatGrain
     private readonly HotlineGrainOptions _options;
     private readonly ILogger<SeatGrain> _logger;
     private readonly CoalescingWriter _writer;
+    private readonly SoftStateRegistry _softState;
     private EventPublisher _events = null!;
     private IGrainTimer? _wrapUpTimer;
     private IGrainTimer? _heartbeat;
     private bool _unsaved;
     // A call whose end of wrap-up could not be told (its silo was dying): the heartbeat tells it again.
     private string? _wrapUpNotTold;
+    // When the seat last told its queues and the board what it is (the audit repeats it every AuditSeconds).
+    private DateTimeOffset _announcedAt;
 
     public SeatGrain(
         [PersistentState("seat", "hotline")] IPersistentState<SeatRecord> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<HotlineGrainOptions> options,
+        SoftStateRegistry softState,
         ILogger<SeatGrain> logger)
     {
         _state = state;
         _time = time;
         _options = options.Value;
         _logger = logger;
+        _softState = softState;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
 
@@ -88,7 +93,16 @@ public sealed class SeatGrain : Grain, ISeatGrain
         }
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _softState.Track(GrainContext.GrainId, matters: false);
+        return Task.CompletedTask;
+    }
+
     public Task<SeatSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    /// <summary>A silo died, or a queue of this seat came back empty: the seat tells its queues and the board again what it is.</summary>
+    public Task ReannounceAsync(string? lostSilo) => S.State == SeatState.LoggedOut ? Task.CompletedTask : NotifyAsync();
 
     public async Task<SeatSnapshot> LoginAsync(SeatLogin login)
     {
@@ -467,7 +481,8 @@ public sealed class SeatGrain : Grain, ISeatGrain
         if (_unsaved) await WriteInBackgroundAsync();
         if (_wrapUpNotTold is { } callId) await TellWrapUpDoneAsync(callId);
         if (S.State == SeatState.Reserved) await CheckReservationAsync();
-        await NotifyAsync();
+        // The audit: queues and the board hear an unchanged seat only this often (a silo's death is repaired at once).
+        if (_time.GetUtcNow() - _announcedAt >= TimeSpan.FromSeconds(_options.AuditSeconds)) await NotifyAsync();
     }
 
     /// <summary>
@@ -548,12 +563,14 @@ public sealed class SeatGrain : Grain, ISeatGrain
 
     /// <summary>
     /// Tells the board and every served queue, highest queue priority first, what the seat is now. With no
-    /// event type it is a heartbeat: the same version again, so only a queue that forgot the seat reacts.
+    /// event type it is the audit or a repair: the same version again, so only a queue that forgot the seat reacts.
     /// </summary>
     private async Task NotifyAsync(string? eventType = null, IEnumerable<string>? dropped = null)
     {
         var snapshot = Snapshot();
-        GrainFactory.GetGrain<ISeatBoardGrain>(ISeatBoardGrain.Centre).PublishAsync(snapshot).Ignore();
+        _announcedAt = _time.GetUtcNow();
+        _softState.Track(GrainContext.GrainId, matters: S.State != SeatState.LoggedOut);
+        SeatBoard.PartitionOf(GrainFactory, JobNo).PublishAsync(snapshot).Ignore();
         if (eventType is not null) _events.Publish(eventType, JobNo, snapshot.StateSince, snapshot);
 
         foreach (var skill in S.Queues.ToList())
@@ -577,7 +594,10 @@ public sealed class SeatGrain : Grain, ISeatGrain
     }
 
     private SeatAvailability Availability(int level, SeatState state) =>
-        new(JobNo, state, level, S.Languages, S.IdleSince, S.CallsAnswered, S.TalkTime, S.Version);
+        new(JobNo, state, level, S.Languages, S.IdleSince, S.CallsAnswered, S.TalkTime, S.Version)
+        {
+            Silo = GrainContext.Address.SiloAddress?.ToParsableString(),
+        };
 
     private SeatSnapshot Snapshot() => new(JobNo, S.State, S.Reason, S.StateSince, S.CallId, S.Extension,
         S.Queues.ToList(), S.Languages.ToList(), S.CallsAnswered, S.TalkTime, S.HelpRequested, S.Version,

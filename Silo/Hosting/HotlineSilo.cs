@@ -35,7 +35,7 @@ public static class HotlineSilo
         builder.Services.AddOptions<TicketOptions>().Bind(configuration.GetSection(TicketOptions.Section));
         configuration.GetValidated<TimeLimitPolicy>(TimeLimitPolicy.Section);
         builder.Services.AddOptions<TimeLimitPolicy>().Bind(configuration.GetSection(TimeLimitPolicy.Section), o => o.ErrorOnUnknownConfiguration = true);
-        builder.Services.AddCallMedia();
+        builder.Services.AddHotlineGrains();
         builder.Services.AddSingleton<TicketReferenceData>();
         builder.Services.AddSingleton(settings);
 

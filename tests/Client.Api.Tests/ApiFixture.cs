@@ -74,7 +74,7 @@ public sealed class ApiFixture : IAsyncLifetime
             silo.Services.AddSingleton<ITicketDeadlines>(new TicketDeadlineIndex(readModel));
             silo.Services.AddSingleton<TicketReferenceData>();
             silo.UseInMemoryReminderService();
-            silo.Services.AddCallMedia();
+            silo.Services.AddHotlineGrains();
             silo.Services.AddOptions<HotlineGrainOptions>().Configure(o => o.SimulatedTrunkEnabled = true);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(EventTopics.StreamProvider));

@@ -14,6 +14,7 @@ namespace Hotline.Tests.Cluster;
 public sealed class FaultTests(HotlineCluster cluster) : ClusterTest(cluster), IClassFixture<HotlineCluster>
 {
     private const int HeartbeatSeconds = 10; // HotlineGrainOptions.HeartbeatSeconds, the default the cluster runs with
+    private const int AuditSeconds = 60; // HotlineGrainOptions.AuditSeconds, likewise
 
     private CallRecord Stored(string callId) =>
         Cluster.Store.Read<CallRecord>("calls", Call(callId), Client.ServiceProvider.GetRequiredService<Serializer>());
@@ -70,13 +71,15 @@ public sealed class FaultTests(HotlineCluster cluster) : ClusterTest(cluster), I
     }
 
     [Fact]
-    public async Task A_waiting_call_whose_heartbeat_cannot_reach_its_queue_asks_again_a_second_later_not_a_heartbeat()
+    public async Task A_waiting_call_whose_audit_cannot_reach_its_queue_asks_again_a_second_later_not_an_audit_later()
     {
         var queue = await NewQueueAsync();
         var call = await NewCallAsync(queue);
         Cluster.Faults.Fail(Queue(queue), nameof(IQueueGrain.TouchAsync), times: 2,
             () => new SiloUnavailableException("injected: the queue's silo is not yet declared dead"));
 
+        await AdvanceAsync(AuditSeconds - HeartbeatSeconds);
+        Assert.Equal(0, Cluster.Faults.Thrown(Queue(queue), nameof(IQueueGrain.TouchAsync))); // no touch on every heartbeat
         await AdvanceAsync(HeartbeatSeconds);
         Assert.Equal(1, Cluster.Faults.Thrown(Queue(queue), nameof(IQueueGrain.TouchAsync)));
         await AdvanceAsync(1);
@@ -84,6 +87,29 @@ public sealed class FaultTests(HotlineCluster cluster) : ClusterTest(cluster), I
 
         var jobNo = await NewSeatAsync(queue);
         await CallOfferedToAsync(call, jobNo);
+    }
+
+    [Fact]
+    public async Task A_waiting_call_and_a_ready_seat_send_their_queue_nothing_between_audits()
+    {
+        var queue = await NewQueueAsync();
+        var idle = await NewSeatAsync(queue, ready: false);
+        await Seat(idle).ReadyAsync();
+        var queue2 = await NewQueueAsync(); // no seat: its call waits
+        var call = await NewCallAsync(queue2);
+        var touches = Cluster.Faults.Received(Queue(queue2), nameof(IQueueGrain.TouchAsync));
+        var seatNotices = Cluster.Faults.Received(Queue(queue), nameof(IQueueGrain.SeatChangedAsync));
+
+        await AdvanceAsync(AuditSeconds - 1);
+
+        Assert.Equal(CallState.Queued, (await Call(call).GetAsync()).State);
+        Assert.Equal(touches, Cluster.Faults.Received(Queue(queue2), nameof(IQueueGrain.TouchAsync)));
+        Assert.Equal(seatNotices, Cluster.Faults.Received(Queue(queue), nameof(IQueueGrain.SeatChangedAsync)));
+
+        await AdvanceAsync(HeartbeatSeconds); // the audit
+
+        await Eventually(() => Task.FromResult(Cluster.Faults.Received(Queue(queue2), nameof(IQueueGrain.TouchAsync))), n => n == touches + 1, "the call's audit");
+        await Eventually(() => Task.FromResult(Cluster.Faults.Received(Queue(queue), nameof(IQueueGrain.SeatChangedAsync))), n => n == seatNotices + 1, "the seat's audit");
     }
 
     [Fact]

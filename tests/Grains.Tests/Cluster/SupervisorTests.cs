@@ -94,14 +94,14 @@ public sealed class SupervisorTests(HotlineCluster cluster) : ClusterTest(cluste
 
         Assert.True(asking.HelpRequested);
         Assert.Equal(SeatState.Ready, asking.State);
-        var board = Client.GetGrain<ISeatBoardGrain>(ISeatBoardGrain.Centre);
-        await Eventually(board.GetAllAsync, seats => seats.Any(s => s.JobNo == jobNo && s.HelpRequested), "the wall shows the flag");
+        Task<IReadOnlyList<SeatSnapshot>> Board() => SeatBoard.GetAllAsync(Client);
+        await Eventually(Board, seats => seats.Any(s => s.JobNo == jobNo && s.HelpRequested), "the wall shows the flag");
 
         var cleared = await Seat(jobNo).ClearHelpAsync(Supervisor);
 
         Assert.False(cleared.HelpRequested);
         Assert.False((await Seat(jobNo).GetAsync()).HelpRequested);
-        await Eventually(board.GetAllAsync, seats => seats.Any(s => s.JobNo == jobNo && !s.HelpRequested), "the wall clears the flag");
+        await Eventually(Board, seats => seats.Any(s => s.JobNo == jobNo && !s.HelpRequested), "the wall clears the flag");
     }
 
     [Fact]

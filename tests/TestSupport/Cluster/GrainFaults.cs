@@ -10,6 +10,12 @@ public sealed class GrainFaults
 {
     private readonly ConcurrentDictionary<(string Method, GrainId Grain), Fault> _faults = new();
     private readonly ConcurrentDictionary<(string Method, GrainId Grain), HeldCall> _holds = new();
+    private readonly ConcurrentDictionary<(string Method, GrainId Grain), int> _received = new();
+
+    /// <summary>How many calls of <paramref name="method"/> reached the grain's door (failed, held or invoked) so far.</summary>
+    public int Received(IAddressable grain, string method) => _received.GetValueOrDefault((method, grain.GetGrainId()));
+
+    internal void Count(string method, GrainId grain) => _received.AddOrUpdate((method, grain), 1, (_, n) => n + 1);
 
     /// <summary>
     /// The next call of <paramref name="method"/> on the grain waits at the grain's door until the test releases it:
@@ -68,6 +74,7 @@ internal sealed class GrainFaultFilter(GrainFaults faults) : IIncomingGrainCallF
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
+        faults.Count(context.InterfaceMethod.Name, context.TargetId);
         if (faults.Next(context.InterfaceMethod.Name, context.TargetId) is { } error) throw error;
         await faults.WaitIfHeld(context.InterfaceMethod.Name, context.TargetId);
         await context.Invoke();

@@ -48,7 +48,7 @@ public class HotlineCluster : IAsyncLifetime
             silo.Services.AddGrainStorage("calls", (sp, name) => new SharedGrainStorage(name, Store, sp.GetRequiredService<Serializer>()));
             silo.UseInMemoryReminderService();
             silo.Services.Configure<HotlineGrainOptions>(o => o.SimulatedTrunkEnabled = true);
-            silo.Services.AddCallMedia();
+            silo.Services.AddHotlineGrains();
             silo.AddIncomingGrainCallFilter(new GrainFaultFilter(Faults));
             // Background loops on real time, so that advancing the test clock never runs them inline;
             // grain timers and grain-visible time on the test clock (registered last: the exact key wins).
