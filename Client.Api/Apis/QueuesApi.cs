@@ -1,3 +1,4 @@
+using Hotline.Seats;
 using Hotline.Api.Auth;
 using Hotline.Api.Cluster;
 using Hotline.Api.Contracts;
@@ -24,7 +25,8 @@ public static class QueuesApi
     {
         var ids = await cluster.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Centre).GetAllAsync();
         var queues = await Task.WhenAll(ids.Order(StringComparer.Ordinal).Select(id => cluster.GetGrain<IQueueGrain>(id).GetAsync()));
-        return TypedResults.Ok(queues.Select(QueueResponse.FromGrain).ToArray());
+        var seats = await SeatBoard.CountsByQueueAsync(cluster);
+        return TypedResults.Ok(queues.Select(q => QueueResponse.FromGrain(q, seats.GetValueOrDefault(q.Id))).ToArray());
     }
 
     internal static async Task<Results<Ok<QueueResponse>, ProblemHttpResult>> Get(string id, IClusterClient cluster)
@@ -33,7 +35,8 @@ public static class QueuesApi
         var ids = await cluster.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Centre).GetAllAsync();
         if (!ids.Contains(id)) return QueueNotFound(id);
         var queue = await cluster.GetGrain<IQueueGrain>(id).GetAsync();
-        return TypedResults.Ok(QueueResponse.FromGrain(queue));
+        var seats = await SeatBoard.CountsByQueueAsync(cluster);
+        return TypedResults.Ok(QueueResponse.FromGrain(queue, seats.GetValueOrDefault(id)));
     }
 
     internal static async Task<Results<Ok<QueueConfigDto>, ValidationProblem>> Configure(

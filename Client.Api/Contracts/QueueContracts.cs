@@ -35,7 +35,8 @@ public sealed record QueueResponse(
     IReadOnlyList<string> ReadySeats,
     QueueConfigDto Config)
 {
-    public static QueueResponse FromGrain(QueueSnapshot queue)
+    /// <param name="seats">The queue's seats per state from the seat board; the queue itself knows only ready, busy and not ready.</param>
+    public static QueueResponse FromGrain(QueueSnapshot queue, SeatCounts? seats)
     {
         var c = queue.Counters;
         var withAbandons = c.Answered + c.Abandoned - c.ShortAbandoned;
@@ -62,7 +63,8 @@ public sealed record QueueResponse(
             c.ExitedToCallback,
             c.OverflowedOut,
             c.Since,
-            new SeatCountsResponse(queue.Seats.Ready, queue.Seats.Reserved, queue.Seats.Talking, queue.Seats.WrapUp,
+            // Ready seats as the queue routes them (the board may lag a change by a message); the rest from the board.
+            new SeatCountsResponse(queue.Seats.Ready, seats?.Reserved ?? 0, seats?.Talking ?? 0, seats?.WrapUp ?? 0,
                 queue.Seats.NotReady, queue.Seats.LoggedIn),
             queue.ReadySeats,
             QueueConfigDto.FromGrain(queue.Config));

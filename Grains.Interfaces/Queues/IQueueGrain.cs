@@ -32,6 +32,9 @@ public interface IQueueGrain : IGrainWithStringKey, Hotline.Cluster.IReannounce
     /// <summary>An offered call was answered: counts toward the service level.</summary>
     [Alias("Answered")] Task AnsweredAsync(string callId, DateTimeOffset enqueuedAt, DateTimeOffset answeredAt);
 
-    /// <summary>A seat that serves this queue changed state.</summary>
-    [Alias("SeatChanged")] Task SeatChangedAsync(SeatAvailability seat);
+    /// <summary>
+    /// A seat that serves this queue became ready, busy, not ready or logged out (it does not tell each step of a call).
+    /// True when the queue is now offering the seat a call.
+    /// </summary>
+    [Alias("SeatChanged")] Task<bool> SeatChangedAsync(SeatAvailability seat);
 }

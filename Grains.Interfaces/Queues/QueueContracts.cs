@@ -88,11 +88,26 @@ public sealed record QueueCounters
     [Id(12)] public DateTimeOffset Since { get; init; }
 }
 
-/// <summary>Seat counts per state for the queue.</summary>
+/// <summary>Seat counts per state for a queue, as the seat board sees them (<see cref="Hotline.Seats.SeatBoard.CountsByQueueAsync"/>).</summary>
 [GenerateSerializer, Immutable, Alias("hotline.SeatCounts")]
 public sealed record SeatCounts(
     [property: Id(0)] int Ready, [property: Id(1)] int Reserved, [property: Id(2)] int Talking,
-    [property: Id(3)] int WrapUp, [property: Id(4)] int NotReady, [property: Id(5)] int LoggedIn);
+    [property: Id(3)] int WrapUp, [property: Id(4)] int NotReady, [property: Id(5)] int LoggedIn)
+{
+    public static readonly SeatCounts None = new(0, 0, 0, 0, 0, 0);
+
+    public SeatCounts Add(SeatCounts o) => new(Ready + o.Ready, Reserved + o.Reserved, Talking + o.Talking, WrapUp + o.WrapUp,
+        NotReady + o.NotReady, LoggedIn + o.LoggedIn);
+}
+
+/// <summary>
+/// The seats of a queue as the queue itself knows them. A seat tells its queues only when its availability changes
+/// (ready, busy with a call, not ready, logged out), not at every step of a call, so the queue cannot tell ringing from
+/// talking from wrap-up; the wall takes those from the seat board.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hotline.QueueSeats")]
+public sealed record QueueSeats(
+    [property: Id(0)] int Ready, [property: Id(1)] int Busy, [property: Id(2)] int NotReady, [property: Id(3)] int LoggedIn);
 
 [GenerateSerializer, Immutable, Alias("hotline.QueueSnapshot")]
 public sealed record QueueSnapshot(
@@ -100,7 +115,7 @@ public sealed record QueueSnapshot(
     [property: Id(1)] QueueConfig Config,
     [property: Id(2)] IReadOnlyList<WaitingCallView> Waiting,
     [property: Id(3)] QueueCounters Counters,
-    [property: Id(4)] SeatCounts Seats,
+    [property: Id(4)] QueueSeats Seats,
     [property: Id(5)] int LongestWaitSeconds,
     [property: Id(6)] IReadOnlyList<string> ReadySeats,
     /// <summary>All waiting calls; <see cref="Waiting"/> lists at most the first 200.</summary>

@@ -11,6 +11,8 @@ public interface ISeatBoardGrain : IGrainWithStringKey
 {
     [Orleans.Concurrency.OneWay, Alias("Publish")] Task PublishAsync(SeatSnapshot seat);
     [Alias("GetAll")] Task<IReadOnlyList<SeatSnapshot>> GetAllAsync();
+    /// <summary>This partition's seats counted per state for each queue they serve.</summary>
+    [Alias("CountByQueue")] Task<IReadOnlyDictionary<string, Hotline.Queues.SeatCounts>> CountByQueueAsync();
 }
 
 /// <summary>The seat board as one: sixteen partitions, so that no single activation takes every seat's changes.</summary>
@@ -32,5 +34,17 @@ public static class SeatBoard
         var parts = await Task.WhenAll(Enumerable.Range(0, Partitions)
             .Select(p => grains.GetGrain<ISeatBoardGrain>(p.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
         return parts.SelectMany(p => p).OrderBy(s => s.JobNo, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Every queue's seats counted per state (ringing, talking and wrap-up apart, which the queues do not know).</summary>
+    public static async Task<IReadOnlyDictionary<string, Hotline.Queues.SeatCounts>> CountsByQueueAsync(IGrainFactory grains)
+    {
+        var parts = await Task.WhenAll(Enumerable.Range(0, Partitions)
+            .Select(p => grains.GetGrain<ISeatBoardGrain>(p.ToString(System.Globalization.CultureInfo.InvariantCulture)).CountByQueueAsync()));
+        var total = new Dictionary<string, Hotline.Queues.SeatCounts>(StringComparer.Ordinal);
+        foreach (var part in parts)
+            foreach (var (queue, counts) in part)
+                total[queue] = total.TryGetValue(queue, out var sum) ? sum.Add(counts) : counts;
+        return total;
     }
 }

@@ -289,10 +289,10 @@ public sealed class QueueGrain : Grain, IQueueGrain
         return Task.CompletedTask;
     }
 
-    public Task SeatChangedAsync(SeatAvailability seat)
+    public Task<bool> SeatChangedAsync(SeatAvailability seat)
     {
         if (_seats.TryGetValue(seat.JobNo, out var known) && known.Version > seat.Version)
-            return Task.CompletedTask; // a late, stale update
+            return Task.FromResult(_offersBySeat.ContainsKey(seat.JobNo)); // a late, stale update
         var changed = known is null || known.State != seat.State || known.Version != seat.Version;
 
         // A logged-out seat stays known with its version, so that an older notice arriving late (messages
@@ -311,7 +311,9 @@ public sealed class QueueGrain : Grain, IQueueGrain
             _router.RemoveSeat(seat.JobNo);
         }
         if (changed) PublishChanged("queue.seats_changed");
-        return Task.CompletedTask;
+        // Whether this queue is now offering the seat a call: a seat that serves several queues then stops telling the
+        // lower ones it is ready, so the highest queue with a caller waiting always gets it first.
+        return Task.FromResult(_offersBySeat.ContainsKey(seat.JobNo));
     }
 
     // ---- routing --------------------------------------------------------------------------------
@@ -344,6 +346,10 @@ public sealed class QueueGrain : Grain, IQueueGrain
             _logger.LogWarning(e, "Seat {JobNo} unreachable while offering {CallId}", seat.JobNo, callId);
             reserved = false;
         }
+
+        // The seat does not tell the queue that reserved it that it is busy now: the queue knows.
+        if (reserved && _seats.TryGetValue(seat.JobNo, out var known) && known.State == SeatState.Ready)
+            _seats[seat.JobNo] = known with { State = SeatState.Reserved };
 
         if (!reserved)
         {
@@ -600,11 +606,9 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
         var longest = _entries.Values.Where(e => e.Status != EntryStatus.Elsewhere && !e.Data.IsCallback)
             .Select(e => (int)(now - e.Data.EnqueuedAt).TotalSeconds).DefaultIfEmpty(0).Max();
-        var counts = new SeatCounts(
+        var counts = new QueueSeats(
             Ready: _seats.Values.Count(s => s.State == SeatState.Ready),
-            Reserved: _seats.Values.Count(s => s.State == SeatState.Reserved),
-            Talking: _seats.Values.Count(s => s.State == SeatState.Talking),
-            WrapUp: _seats.Values.Count(s => s.State == SeatState.Wrapup),
+            Busy: _seats.Values.Count(s => s.State is SeatState.Reserved or SeatState.Talking or SeatState.Wrapup),
             NotReady: _seats.Values.Count(s => s.State == SeatState.NotReady),
             LoggedIn: _seats.Values.Count(s => s.State != SeatState.LoggedOut));
         return new QueueSnapshot(Id, Config, waiting, _state.State.Counters, counts, longest,

@@ -1,8 +1,9 @@
+using Hotline.Queues;
 using Orleans.Concurrency;
 
 namespace Hotline.Seats;
 
-/// <summary>Latest snapshot of every seat for the supervisor wall; soft state refilled by the seats' heartbeats.</summary>
+/// <summary>One partition of the latest snapshot of every seat for the supervisor wall; soft state refilled by the seats (on change, audit and repair).</summary>
 [Reentrant]
 [GrainType("seat-board")]
 public sealed class SeatBoardGrain : Grain, ISeatBoardGrain
@@ -14,6 +15,22 @@ public sealed class SeatBoardGrain : Grain, ISeatBoardGrain
         if (!_seats.TryGetValue(seat.JobNo, out var known) || known.Version <= seat.Version)
             _seats[seat.JobNo] = seat;
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<string, SeatCounts>> CountByQueueAsync()
+    {
+        var counts = new Dictionary<string, SeatCounts>(StringComparer.Ordinal);
+        foreach (var seat in _seats.Values)
+        {
+            if (seat.State == SeatState.LoggedOut) continue;
+            var one = new SeatCounts(
+                Ready: seat.State == SeatState.Ready ? 1 : 0, Reserved: seat.State == SeatState.Reserved ? 1 : 0,
+                Talking: seat.State == SeatState.Talking ? 1 : 0, WrapUp: seat.State == SeatState.Wrapup ? 1 : 0,
+                NotReady: seat.State == SeatState.NotReady ? 1 : 0, LoggedIn: 1);
+            foreach (var skill in seat.Queues)
+                counts[skill.QueueId] = counts.TryGetValue(skill.QueueId, out var sum) ? sum.Add(one) : one;
+        }
+        return Task.FromResult<IReadOnlyDictionary<string, SeatCounts>>(counts);
     }
 
     public Task<IReadOnlyList<SeatSnapshot>> GetAllAsync() =>

@@ -60,6 +60,8 @@ public sealed class SeatGrain : Grain, ISeatGrain
     private string? _wrapUpNotTold;
     // When the seat last told its queues and the board what it is (the audit repeats it every AuditSeconds).
     private DateTimeOffset _announcedAt;
+    // What each served queue was last told of this seat's availability (see AvailabilityOf); soft, so a new activation tells all.
+    private readonly Dictionary<string, SeatState> _told = new(StringComparer.Ordinal);
 
     public SeatGrain(
         [PersistentState("seat", "hotline")] IPersistentState<SeatRecord> state,
@@ -120,6 +122,7 @@ public sealed class SeatGrain : Grain, ISeatGrain
             .Select(c => c.Skill).ToList();
         S.Languages = login.Languages.Select(l => l.Trim().ToLowerInvariant()).Where(l => l.Length > 0).Distinct().ToList();
         S.Extension = login.Extension;
+        _told.Clear(); // levels and languages may have changed: every queue hears the seat again
         if (decision.Effect == SeatEffect.Enter) Enter(decision.Next, LoginReason);
         else S.Version++;
         StartHeartbeat();
@@ -277,6 +280,7 @@ public sealed class SeatGrain : Grain, ISeatGrain
         if (Decide(SeatCommand.Reserve).Effect != SeatEffect.Enter) return Task.FromResult(false);
         S.Offer = offer;
         Enter(SeatState.Reserved, callId: offer.CallId, keepIdleSince: true);
+        _told[offer.QueueId] = SeatState.Reserved; // the queue that reserved the seat knows; the others that hold it as ready are told
         _ = NotifyAsync("seat.offered");
         // Written without holding up the offer, so that a seat whose silo dies while the call rings comes back
         // reserved for it; if the write fails the seat still holds the offer and its heartbeat writes it again.
@@ -562,8 +566,10 @@ public sealed class SeatGrain : Grain, ISeatGrain
     }
 
     /// <summary>
-    /// Tells the board and every served queue, highest queue priority first, what the seat is now. With no
-    /// event type it is the audit or a repair: the same version again, so only a queue that forgot the seat reacts.
+    /// Tells the board what the seat is now, and each served queue whose view of the seat's availability (ready, busy,
+    /// not ready, out) is now wrong; the steps of a call (ringing, talking, wrap-up) are all "busy" to a queue, so a
+    /// seat serving one queue tells it once per call, when it is ready again. With no event type it is the audit or a
+    /// repair: every queue is told again, the same version, so only a queue that forgot the seat reacts.
     /// </summary>
     private async Task NotifyAsync(string? eventType = null, IEnumerable<string>? dropped = null)
     {
@@ -573,23 +579,51 @@ public sealed class SeatGrain : Grain, ISeatGrain
         SeatBoard.PartitionOf(GrainFactory, JobNo).PublishAsync(snapshot).Ignore();
         if (eventType is not null) _events.Publish(eventType, JobNo, snapshot.StateSince, snapshot);
 
-        foreach (var skill in S.Queues.ToList())
-            await Tell(skill.QueueId, Availability(skill.Level, S.State));
+        await TellQueuesAsync(everyQueue: eventType is null);
         if (dropped is not null)
             foreach (var queueId in dropped)
+            {
+                _told.Remove(queueId);
                 await Tell(queueId, Availability(0, SeatState.LoggedOut));
+            }
     }
 
-    private async Task Tell(string queueId, SeatAvailability availability)
+    /// <summary>
+    /// Highest queue priority first. A seat that becomes ready stops at the first queue that offers it a call (strict
+    /// priority: a lower queue never takes a seat while a higher one has a caller waiting for it); the queues below
+    /// still hold it as busy, which it is.
+    /// </summary>
+    private async Task TellQueuesAsync(bool everyQueue)
+    {
+        var availability = AvailabilityOf(S.State);
+        foreach (var skill in S.Queues.ToList())
+        {
+            if (!everyQueue && _told.TryGetValue(skill.QueueId, out var told) && told == availability) continue;
+            var version = S.Version;
+            var offering = await Tell(skill.QueueId, Availability(skill.Level, S.State));
+            // A change while the queue was being told (it reserved this seat, say) has recorded what the queue knows since.
+            if (S.Version == version) _told[skill.QueueId] = availability;
+            if (availability == SeatState.Ready && (offering || S.State != SeatState.Ready)) break;
+        }
+    }
+
+    /// <summary>The seat as its queues see it: every step of a call is "busy" (kept as <see cref="SeatState.Reserved"/>).</summary>
+    private static SeatState AvailabilityOf(SeatState state) =>
+        state is SeatState.Talking or SeatState.Wrapup ? SeatState.Reserved : state;
+
+    /// <summary>True when the queue is now offering this seat a call.</summary>
+    private async Task<bool> Tell(string queueId, SeatAvailability availability)
     {
         try
         {
-            await GrainFactory.GetGrain<IQueueGrain>(queueId).SeatChangedAsync(availability);
+            return await GrainFactory.GetGrain<IQueueGrain>(queueId).SeatChangedAsync(availability);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
-            // The heartbeat repeats it; a queue that missed one update catches up within a period.
+            // The next change or the audit tells it again; a queue lost with its silo is repaired when the death is known.
+            _told.Remove(queueId);
             _logger.LogWarning(e, "Seat {JobNo} could not reach queue {QueueId}", JobNo, queueId);
+            return false;
         }
     }
 

@@ -90,29 +90,6 @@ public sealed class FaultTests(HotlineCluster cluster) : ClusterTest(cluster), I
     }
 
     [Fact]
-    public async Task A_waiting_call_and_a_ready_seat_send_their_queue_nothing_between_audits()
-    {
-        var queue = await NewQueueAsync();
-        var idle = await NewSeatAsync(queue, ready: false);
-        await Seat(idle).ReadyAsync();
-        var queue2 = await NewQueueAsync(); // no seat: its call waits
-        var call = await NewCallAsync(queue2);
-        var touches = Cluster.Faults.Received(Queue(queue2), nameof(IQueueGrain.TouchAsync));
-        var seatNotices = Cluster.Faults.Received(Queue(queue), nameof(IQueueGrain.SeatChangedAsync));
-
-        await AdvanceAsync(AuditSeconds - 1);
-
-        Assert.Equal(CallState.Queued, (await Call(call).GetAsync()).State);
-        Assert.Equal(touches, Cluster.Faults.Received(Queue(queue2), nameof(IQueueGrain.TouchAsync)));
-        Assert.Equal(seatNotices, Cluster.Faults.Received(Queue(queue), nameof(IQueueGrain.SeatChangedAsync)));
-
-        await AdvanceAsync(HeartbeatSeconds); // the audit
-
-        await Eventually(() => Task.FromResult(Cluster.Faults.Received(Queue(queue2), nameof(IQueueGrain.TouchAsync))), n => n == touches + 1, "the call's audit");
-        await Eventually(() => Task.FromResult(Cluster.Faults.Received(Queue(queue), nameof(IQueueGrain.SeatChangedAsync))), n => n == seatNotices + 1, "the seat's audit");
-    }
-
-    [Fact]
     public async Task A_seat_left_reserved_by_a_queue_that_never_offered_it_the_call_frees_itself_and_takes_the_call()
     {
         var queue = await NewQueueAsync(new QueueConfig { RingTimeoutSeconds = 60 });

@@ -1,4 +1,5 @@
 using Hotline.Calls;
+using Hotline.Queues;
 using Hotline.Seats;
 
 namespace Hotline.Tests.Cluster;
@@ -37,6 +38,26 @@ public sealed class OfferRaceTests(HotlineCluster cluster) : ClusterTest(cluster
 
             await CallOfferedToAsync(loser, spare);
             await AssertEachSeatHoldsOneOfferAsync((contested, winner), (spare, loser));
+        }
+    }
+
+    [Fact]
+    public async Task A_seat_that_comes_free_takes_the_higher_priority_queues_caller_every_time()
+    {
+        for (var round = 0; round < Rounds; round++)
+        {
+            var low = await NewQueueAsync();
+            var high = await NewQueueAsync(new QueueConfig { Priority = 5 });
+            // Listed low first: the seat orders its queues by their priority, not by the agent's list.
+            var seat = await NewSeatAsync([new QueueSkill(low, 1), new QueueSkill(high, 1)], ready: false);
+            var lowCall = await NewCallAsync(low);
+            var highCall = await NewCallAsync(high);
+
+            await Seat(seat).ReadyAsync();
+
+            var taken = await OneCallOfferedToAsync(seat, lowCall, highCall, round);
+            Assert.True(taken == highCall, $"round {round}: the low-priority call was offered first");
+            Assert.Equal(CallState.Queued, (await Call(lowCall).GetAsync()).State);
         }
     }
 
