@@ -189,7 +189,7 @@ public sealed class AcdRouter
         }
     }
 
-    /// <summary>1-based position of a waiting call in the line, or 0 when it is not waiting.</summary>
+    /// <summary>1-based position of a waiting call in the line, or 0 when it is not waiting. O(classes) for the newest call of its priority.</summary>
     public int PositionOf(string callId)
     {
         if (!_calls.TryGetValue(callId, out var call)) return 0;
@@ -197,7 +197,9 @@ public sealed class AcdRouter
         foreach (var set in _callClasses.Values)
         {
             if (set.Count == 0 || CallOrder.Instance.Compare(set.Min!, call) > 0) continue;
-            ahead += set.GetViewBetween(set.Min!, call).Count;
+            // A class wholly ahead (higher priority, or a caller who just arrived) is counted without a walk: telling a new
+            // caller their place costs O(classes), not O(waiting calls).
+            ahead += CallOrder.Instance.Compare(set.Max!, call) <= 0 ? set.Count : set.GetViewBetween(set.Min!, call).Count;
         }
         return ahead;
     }

@@ -49,6 +49,12 @@ public sealed class QueueGrain : Grain, IQueueGrain
     private readonly Dictionary<string, string> _offersBySeat = new(StringComparer.Ordinal);
     // Calls that left this queue for good, and when: a heartbeat they sent before leaving must not re-add them.
     private readonly Dictionary<string, DateTimeOffset> _departed = new(StringComparer.Ordinal);
+    // The same departures in the order they happened, so that forgetting old ones costs nothing per tick.
+    private readonly Queue<(string CallId, DateTimeOffset At)> _departures = new();
+    // Home calls by when something is next due for them (an overflow rule, the maximum wait): the tick looks at no other.
+    private readonly PriorityQueue<string, DateTimeOffset> _due = new();
+    private QueueStaffing _staffing;
+    private DateTimeOffset _lastAudit;
     // Calls that could not be reached with an offer: back in the router on the next tick, not at once (no busy loop).
     private readonly HashSet<string> _offerAgain = new(StringComparer.Ordinal);
     private AcdRouter _router = null!;
@@ -77,7 +83,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
     private string Id => this.GetPrimaryKeyString();
     private QueueConfig Config => _state.State.Config;
-    private QueueStaffing Staffing => QueueStaffing.Of(_seats.Values);
+    private QueueStaffing Staffing => _staffing;
 
     private enum EntryStatus { Waiting, Offering, Elsewhere }
 
@@ -87,6 +93,8 @@ public sealed class QueueGrain : Grain, IQueueGrain
         public EntryStatus Status { get; set; }
         public string? OfferedTo { get; set; }
         public DateTimeOffset LastSeen { get; set; } = lastSeen;
+        /// <summary>When this entry's turn in <c>_due</c> is; an older turn still in the heap is skipped.</summary>
+        public DateTimeOffset? DueAt { get; set; }
         public HashSet<string> OverflowedTo { get; } = new(StringComparer.Ordinal);
     }
 
@@ -98,6 +106,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
         if (_state.State.Counters.Since == default)
             _state.State.Counters = _state.State.Counters with { Since = _time.GetUtcNow() };
         _lastCounterFlush = _time.GetUtcNow();
+        _lastAudit = _lastCounterFlush;
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
         _softState.Track(GrainContext.GrainId, matters: true);
         // A new activation has an empty line and no seats: its seats tell it what they are at once (waiting calls do
@@ -190,7 +199,8 @@ public sealed class QueueGrain : Grain, IQueueGrain
         }
 
         var isVisit = entry.FromQueue is not null && entry.FromQueue != Id;
-        if (_policy.Refusal(isVisit, entry.IsCallback, LiveWaitingCount()) is { } destination)
+        // Counting the live callers walks the line, so only a queue with a maximum length does it.
+        if (_policy.Refusal(isVisit, entry.IsCallback, Config.MaxLength is null ? 0 : LiveWaitingCount()) is { } destination)
         {
             _logger.LogDebug("Queue {QueueId} full ({Max}); {CallId} goes to {Destination}", Id, Config.MaxLength, entry.CallId, destination);
             CountExit(destination);
@@ -218,6 +228,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
                 known.Status = EntryStatus.Waiting;
                 known.Data = entry;
                 AddToRouter(known);
+                ScheduleDue(known, now);
                 Dispatch();
             }
             return Task.CompletedTask;
@@ -297,7 +308,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
         // A logged-out seat stays known with its version, so that an older notice arriving late (messages
         // may overtake each other) cannot bring it back.
-        _seats[seat.JobNo] = seat;
+        SetSeat(seat.JobNo, seat);
         if (seat.State == SeatState.LoggedOut ? _state.State.Seats.Remove(seat.JobNo) : _state.State.Seats.Add(seat.JobNo))
             _countersDirty = true; // written with the counters
 
@@ -349,12 +360,12 @@ public sealed class QueueGrain : Grain, IQueueGrain
 
         // The seat does not tell the queue that reserved it that it is busy now: the queue knows.
         if (reserved && _seats.TryGetValue(seat.JobNo, out var known) && known.State == SeatState.Ready)
-            _seats[seat.JobNo] = known with { State = SeatState.Reserved };
+            SetSeat(seat.JobNo, known with { State = SeatState.Reserved });
 
         if (!reserved)
         {
             // Another queue won the seat (or it changed state): it re-announces itself when free again.
-            _seats.Remove(seat.JobNo);
+            SetSeat(seat.JobNo, null);
             ReturnToLine(entry, seat.JobNo);
             Dispatch();
             return;
@@ -446,32 +457,35 @@ public sealed class QueueGrain : Grain, IQueueGrain
         }
         var dropAfter = TimeSpan.FromSeconds(_options.AuditSeconds * _options.MissedAuditsBeforeDrop);
         List<Task>? work = null;
-        foreach (var entry in _entries.Values.ToList())
+        while (_due.TryPeek(out var dueCallId, out var dueAt) && dueAt <= now)
         {
-            if (entry.Status != EntryStatus.Waiting) continue;
-            if (now - entry.LastSeen > dropAfter)
+            _due.Dequeue();
+            if (!_entries.TryGetValue(dueCallId, out var entry) || entry.DueAt != dueAt) continue; // gone, or due another time
+            entry.DueAt = null;
+            if (entry.Status == EntryStatus.Waiting)
             {
-                _logger.LogWarning("Call {CallId} stopped answering; dropped from queue {QueueId}", entry.Data.CallId, Id);
-                Forget(entry.Data.CallId);
-                continue;
+                var due = _policy.Due(now - entry.Data.EnqueuedAt, entry.Data.IsCallback, entry.OverflowedTo);
+                if (due.Exit) (work ??= []).Add(ExitAsync(entry));
+                foreach (var queueId in due.OverflowTo)
+                {
+                    entry.OverflowedTo.Add(queueId);
+                    Count(c => c with { OverflowedOut = c.OverflowedOut + 1 });
+                    (work ??= []).Add(OverflowAsync(entry.Data.CallId, queueId));
+                }
             }
-            if (!IsHome(entry)) continue; // only the home queue applies its overflow and exit rules
-
-            var due = _policy.Due(now - entry.Data.EnqueuedAt, entry.Data.IsCallback, entry.OverflowedTo);
-            if (due.Exit)
-            {
-                (work ??= []).Add(ExitAsync(entry));
-                continue;
-            }
-            foreach (var queueId in due.OverflowTo)
-            {
-                entry.OverflowedTo.Add(queueId);
-                Count(c => c with { OverflowedOut = c.OverflowedOut + 1 });
-                (work ??= []).Add(OverflowAsync(entry.Data.CallId, queueId));
-            }
+            // Ringing somewhere, or an exit the call may refuse: looked at again in a second, as long as something is due.
+            ScheduleDue(entry, now + TickPeriod);
         }
-        foreach (var (callId, at) in _departed.ToList())
-            if (now - at > dropAfter) _departed.Remove(callId);
+        while (_departures.TryPeek(out var departure) && now - departure.At > dropAfter)
+        {
+            _departures.Dequeue();
+            if (_departed.TryGetValue(departure.CallId, out var at) && at == departure.At) _departed.Remove(departure.CallId);
+        }
+        if (now - _lastAudit >= TimeSpan.FromSeconds(_options.AuditSeconds))
+        {
+            _lastAudit = now;
+            DropSilentCalls(now, dropAfter);
+        }
         Dispatch(); // levels widen with time
         if (_pendingEvent is { } held) PublishChanged(held);
         if (work is not null) await Task.WhenAll(work);
@@ -481,6 +495,47 @@ public sealed class QueueGrain : Grain, IQueueGrain
             _lastCounterFlush = now;
             await _writer.WriteAsync();
         }
+    }
+
+    /// <summary>
+    /// The audit's side in the queue, once per audit period: a waiting call not heard from for several audits ended
+    /// without a word reaching the queue (a lost message), and leaves the line.
+    /// </summary>
+    private void DropSilentCalls(DateTimeOffset now, TimeSpan dropAfter)
+    {
+        List<string>? silent = null;
+        foreach (var entry in _entries.Values)
+            if (entry.Status == EntryStatus.Waiting && now - entry.LastSeen > dropAfter) (silent ??= []).Add(entry.Data.CallId);
+        if (silent is null) return;
+        foreach (var callId in silent)
+        {
+            _logger.LogWarning("Call {CallId} stopped answering; dropped from queue {QueueId}", callId, Id);
+            Forget(callId);
+        }
+    }
+
+    /// <summary>Puts a home call in line for its next due time (not before <paramref name="notBefore"/>), if it has one.</summary>
+    private void ScheduleDue(Entry entry, DateTimeOffset notBefore)
+    {
+        if (!IsHome(entry) || _policy.NextDue(entry.Data.IsCallback, entry.OverflowedTo) is not { } after) return;
+        var at = entry.Data.EnqueuedAt + after;
+        if (at < notBefore) at = notBefore;
+        if (entry.DueAt is { } already && already <= at) return; // an earlier turn is already in the heap
+        entry.DueAt = at;
+        _due.Enqueue(entry.Data.CallId, at);
+    }
+
+    /// <summary>Records what the queue knows of a seat (null: nothing), keeping the staffing sums in step.</summary>
+    private void SetSeat(string jobNo, SeatAvailability? seat)
+    {
+        if (_seats.TryGetValue(jobNo, out var known)) _staffing -= QueueStaffing.Of(known);
+        if (seat is null)
+        {
+            _seats.Remove(jobNo);
+            return;
+        }
+        _seats[jobNo] = seat;
+        _staffing += QueueStaffing.Of(seat);
     }
 
     private async Task ExitAsync(Entry entry)
@@ -522,6 +577,7 @@ public sealed class QueueGrain : Grain, IQueueGrain
         var entry = new Entry(data, now);
         _entries[data.CallId] = entry;
         AddToRouter(entry);
+        ScheduleDue(entry, now);
     }
 
     private void AddToRouter(Entry entry)
@@ -543,7 +599,9 @@ public sealed class QueueGrain : Grain, IQueueGrain
     /// <summary>The call left this queue for good (answered, abandoned, exited, taken elsewhere or ended).</summary>
     private bool Depart(string callId)
     {
-        _departed[callId] = _time.GetUtcNow();
+        var now = _time.GetUtcNow();
+        _departed[callId] = now;
+        _departures.Enqueue((callId, now));
         return Forget(callId);
     }
 

@@ -5,6 +5,17 @@ namespace Hotline.Queues;
 /// <summary>What the seats logged in to a queue add up to, for the estimated wait.</summary>
 public readonly record struct QueueStaffing(int Staffed, int CallsAnswered, double TalkSeconds)
 {
+    /// <summary>What one seat adds: nothing when logged out; not staffed when not ready.</summary>
+    public static QueueStaffing Of(SeatAvailability seat) => seat.State == SeatState.LoggedOut
+        ? default
+        : new QueueStaffing(seat.State != SeatState.NotReady ? 1 : 0, seat.CallsAnswered, seat.TalkTime.TotalSeconds);
+
+    public static QueueStaffing operator +(QueueStaffing a, QueueStaffing b) =>
+        new(a.Staffed + b.Staffed, a.CallsAnswered + b.CallsAnswered, a.TalkSeconds + b.TalkSeconds);
+
+    public static QueueStaffing operator -(QueueStaffing a, QueueStaffing b) =>
+        new(a.Staffed - b.Staffed, a.CallsAnswered - b.CallsAnswered, a.TalkSeconds - b.TalkSeconds);
+
     public static QueueStaffing Of(IEnumerable<SeatAvailability> seats)
     {
         int staffed = 0, answered = 0;
@@ -64,6 +75,18 @@ public sealed class QueuePolicy(QueueConfig config)
             if (waited.TotalSeconds >= rule.AfterSeconds && !overflowedTo.Contains(rule.QueueId) && !(overflow?.Contains(rule.QueueId) ?? false))
                 (overflow ??= []).Add(rule.QueueId);
         return overflow is null ? WaitingDue.Nothing : new WaitingDue(false, overflow);
+    }
+
+    /// <summary>
+    /// How long after entering the call next has something due (an overflow rule it has not reached, or its maximum wait),
+    /// or null when nothing ever will: the queue keeps its waiting calls in order of this, and looks at no other call on its tick.
+    /// </summary>
+    public TimeSpan? NextDue(bool isCallback, IReadOnlySet<string> overflowedTo)
+    {
+        int? next = !isCallback && config.MaxWaitSeconds is int maxWait ? maxWait : null;
+        foreach (var rule in config.Overflow)
+            if (!overflowedTo.Contains(rule.QueueId) && (next is null || rule.AfterSeconds < next)) next = rule.AfterSeconds;
+        return next is int seconds ? TimeSpan.FromSeconds(seconds) : null;
     }
 
     /// <summary>

@@ -92,4 +92,40 @@ public sealed class QueuePolicyTests
 
     private static SeatAvailability Seat(string jobNo, SeatState state, int answered, double talkSeconds) =>
         new(jobNo, state, 1, ["zh"], DateTimeOffset.UnixEpoch, answered, TimeSpan.FromSeconds(talkSeconds), 1);
+
+    [Fact]
+    public void A_waiting_call_is_next_due_at_its_earliest_overflow_rule_not_yet_reached_or_its_maximum_wait()
+    {
+        var policy = new QueuePolicy(new QueueConfig
+        {
+            MaxWaitSeconds = 300,
+            Overflow = [new OverflowRule(60, "general"), new OverflowRule(30, "social-security")],
+        });
+
+        Assert.Equal(30 * Second, policy.NextDue(false, new HashSet<string>()));
+        Assert.Equal(60 * Second, policy.NextDue(false, new HashSet<string> { "social-security" }));
+        Assert.Equal(300 * Second, policy.NextDue(false, new HashSet<string> { "social-security", "general" }));
+        Assert.Null(policy.NextDue(isCallback: true, new HashSet<string> { "social-security", "general" })); // no maximum for callbacks
+        Assert.Null(new QueuePolicy(new QueueConfig()).NextDue(false, new HashSet<string>()));
+    }
+
+    [Fact]
+    public void Staffing_kept_seat_by_seat_adds_up_to_the_staffing_of_all_seats()
+    {
+        SeatAvailability Seat(string jobNo, SeatState state, int answered, int talkMinutes) =>
+            new(jobNo, state, 1, [], default, answered, TimeSpan.FromMinutes(talkMinutes), 1);
+        var seats = new[]
+        {
+            Seat("1", SeatState.Ready, 3, 10), Seat("2", SeatState.Talking, 5, 20), Seat("3", SeatState.NotReady, 2, 4),
+            Seat("4", SeatState.LoggedOut, 9, 90),
+        };
+
+        var kept = seats.Aggregate(default(QueueStaffing), (sum, seat) => sum + QueueStaffing.Of(seat));
+        kept -= QueueStaffing.Of(seats[1]);
+        kept += QueueStaffing.Of(seats[1] with { State = SeatState.Wrapup, CallsAnswered = 6, TalkTime = TimeSpan.FromMinutes(23) });
+
+        var all = QueueStaffing.Of(seats.Select((s, i) => i == 1 ? s with { State = SeatState.Wrapup, CallsAnswered = 6, TalkTime = TimeSpan.FromMinutes(23) } : s));
+        Assert.Equal(all, kept);
+        Assert.Equal(new QueueStaffing(2, 11, 37 * 60), kept);
+    }
 }
