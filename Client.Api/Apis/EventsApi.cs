@@ -41,13 +41,17 @@ public static class EventsApi
 
 /// <summary>
 /// Streams <see cref="EventHub"/> messages as <c>text/event-stream</c> until the client leaves or the host stops,
-/// with a <c>: keepalive</c> comment whenever nothing was sent for a while (proxies close idle connections).
+/// with a <c>: keepalive</c> comment whenever nothing was sent for a while (proxies close idle connections). A client
+/// that reconnects with <c>Last-Event-ID</c> (browsers' EventSource does) first gets every event it missed from the
+/// event log, in order and once, from this or any other API process; if the log no longer holds them all it gets a
+/// <c>hotline.replay_incomplete</c> event and should reload its snapshots.
 /// </summary>
 public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> topics, TimeSpan keepAlive, string? departmentScope = null)
     : IResult, IEndpointMetadataProvider
 {
     private static readonly byte[] Connected = ": connected\n\n"u8.ToArray();
     private static readonly byte[] KeepAlive = ": keepalive\n\n"u8.ToArray();
+    private static readonly byte[] ReplayIncomplete = "event: hotline.replay_incomplete\ndata: {}\n\n"u8.ToArray();
 
     public async Task ExecuteAsync(HttpContext context)
     {
@@ -62,11 +66,15 @@ public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> to
         context.Response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
 
+        // Live events first, so that none falls between the replay and the live stream; those the replay sent are skipped.
         using var subscription = hub.Subscribe(topics, departmentScope);
         var body = context.Response.Body;
+        var replayedUpTo = 0L;
         try
         {
             await body.WriteAsync(Connected, ct);
+            if (LastEventId(context.Request) is long lastId && context.RequestServices.GetService<IEventReplay>() is { } replay)
+                replayedUpTo = await ReplayAsync(replay, subscription, lastId, body, ct);
             await body.FlushAsync(ct);
             while (!ct.IsCancellationRequested)
             {
@@ -85,7 +93,7 @@ public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> to
                 }
                 if (!more) break;
                 while (subscription.Reader.TryRead(out var message))
-                    await body.WriteAsync(message.Bytes, ct);
+                    if (message.Sequence > replayedUpTo) await body.WriteAsync(message.Bytes, ct);
                 await body.FlushAsync(ct);
             }
         }
@@ -97,6 +105,25 @@ public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> to
         {
             // The connection broke while writing: the client is gone.
         }
+    }
+
+    private static long? LastEventId(HttpRequest request) =>
+        long.TryParse(request.Headers["Last-Event-ID"].ToString(), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    /// <summary>Writes the events after <paramref name="lastId"/> this client may see; returns the id of the last one read.</summary>
+    private static async Task<long> ReplayAsync(IEventReplay replay, EventHub.Subscription subscription, long lastId, Stream body, CancellationToken ct)
+    {
+        var (events, complete) = await replay.ReadAfterAsync(lastId, ct);
+        if (!complete) await body.WriteAsync(ReplayIncomplete, ct);
+        var upTo = lastId;
+        foreach (var (id, e) in events)
+        {
+            var (message, departments) = EventHub.Prepare(e, id);
+            if (EventHub.Wants(subscription, message, departments)) await body.WriteAsync(message.Bytes, ct);
+            upTo = id;
+        }
+        return upTo;
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

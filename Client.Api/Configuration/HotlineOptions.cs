@@ -90,6 +90,17 @@ public sealed class EventOptions
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>Events buffered per connected client before that client starts losing events.</summary>
     public int ClientBufferSize { get; set; } = 512;
+    /// <summary>
+    /// <c>Postgres</c> (the default with a database: follow the <c>hotline_events</c> log) or <c>Streams</c> (the in-memory
+    /// Orleans stream); the silos must use the same (<see cref="Hotline.Events.EventTransport"/>).
+    /// </summary>
+    public string? Transport { get; set; }
+
+    /// <summary>The transport in effect (a value the validator refuses counts as unset: the host stops at validation anyway).</summary>
+    public static Hotline.Events.EventTransport TransportFor(string? transport, bool usesDatabase) =>
+        Enum.TryParse<Hotline.Events.EventTransport>(transport, ignoreCase: true, out var chosen) && Enum.IsDefined(chosen)
+            ? chosen
+            : usesDatabase ? Hotline.Events.EventTransport.Postgres : Hotline.Events.EventTransport.Streams;
 }
 
 public sealed class MetricsOptions

@@ -54,6 +54,12 @@ internal sealed partial class HotlineOptionsValidator : IValidateOptions<Hotline
             failures.Add("Hotline:Events:KeepAliveInterval must be between 00:00:01 and 00:05:00.");
         if (o.Events.ClientBufferSize is < 1 or > 100_000)
             failures.Add("Hotline:Events:ClientBufferSize must be between 1 and 100000.");
+        if (!string.IsNullOrWhiteSpace(o.Events.Transport)
+            && (!Enum.TryParse<Hotline.Events.EventTransport>(o.Events.Transport, ignoreCase: true, out var transport)
+                || !Enum.IsDefined(transport) || int.TryParse(o.Events.Transport, out _)))
+            failures.Add("Hotline:Events:Transport must be Postgres or Streams.");
+        else if (!o.UsesDatabase && string.Equals(o.Events.Transport, "Postgres", StringComparison.OrdinalIgnoreCase))
+            failures.Add("Hotline:Events:Transport Postgres needs a database (Hotline:Orleans:Mode AdoNet or External).");
 
         if (o.Public.RateLimit.PermitLimit is < 1 or > 100_000)
             failures.Add("Hotline:Public:RateLimit:PermitLimit must be between 1 and 100000.");

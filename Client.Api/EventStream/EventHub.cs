@@ -43,20 +43,29 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
         return subscription;
     }
 
-    public void Publish(HotlineEvent e)
+    /// <param name="id">The event's id in the event log (the same in every API process), or null to number it here.</param>
+    public void Publish(HotlineEvent e, long? id = null)
     {
         metrics.EventReceived(e.Topic);
-        IReadOnlySet<string>? departments = null;
-        if (e.Topic == EventTopics.Tickets) (e, departments) = TicketEventFilter.Redact(e);
-        var sequence = Interlocked.Increment(ref _sequence);
-        var message = new SseMessage(e.Topic, sequence, Encode(e, sequence));
+        var (message, departments) = Prepare(e, id ?? Interlocked.Increment(ref _sequence));
         foreach (var subscription in _subscriptions.Values)
         {
-            if (!subscription.Topics.Contains(e.Topic)) continue;
-            if (subscription.DepartmentScope is { } scope && departments?.Contains(scope) != true) continue;
+            if (!Wants(subscription, message, departments)) continue;
             if (!subscription.Writer.TryWrite(message)) metrics.EventDropped(e.Topic);
         }
     }
+
+    /// <summary>The event as clients receive it (ticket events redacted), and the departments a ticket event concerns.</summary>
+    internal static (SseMessage Message, IReadOnlySet<string>? Departments) Prepare(HotlineEvent e, long id)
+    {
+        IReadOnlySet<string>? departments = null;
+        if (e.Topic == EventTopics.Tickets) (e, departments) = TicketEventFilter.Redact(e);
+        return (new SseMessage(e.Topic, id, Encode(e, id)), departments);
+    }
+
+    internal static bool Wants(Subscription subscription, SseMessage message, IReadOnlySet<string>? departments) =>
+        subscription.Topics.Contains(message.Topic)
+        && (subscription.DepartmentScope is not { } scope || departments?.Contains(scope) == true);
 
     private void Remove(Subscription subscription)
     {

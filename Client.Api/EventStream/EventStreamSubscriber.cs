@@ -16,12 +16,14 @@ internal sealed partial class EventStreamSubscriber(
     EventHub hub,
     IOptions<HotlineOptions> options,
     TimeProvider time,
-    ILogger<EventStreamSubscriber> logger) : BackgroundService
+    ILogger<EventStreamSubscriber> logger) : BackgroundService, IEventSource
 {
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes once every topic has a subscription (tests wait on it).</summary>
     public Task Subscribed => _subscribed.Task;
+
+    Task IEventSource.Following => Subscribed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -105,11 +105,11 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource db) : IHealthCheck
     }
 }
 
-/// <summary>Degraded (still ready) until the live event streams are subscribed.</summary>
-internal sealed class EventStreamHealthCheck(EventStreamSubscriber subscriber, EventHub hub) : IHealthCheck
+/// <summary>Degraded (still ready) until live events flow (the event log followed, or the streams subscribed).</summary>
+internal sealed class EventStreamHealthCheck(IEventSource source, EventHub hub) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct) =>
-        Task.FromResult(subscriber.Subscribed.IsCompleted
-            ? HealthCheckResult.Healthy($"Subscribed; {hub.ClientCount} clients connected.")
-            : HealthCheckResult.Degraded("Not yet subscribed to the event streams."));
+        Task.FromResult(source.Following.IsCompleted
+            ? HealthCheckResult.Healthy($"Following; {hub.ClientCount} clients connected.")
+            : HealthCheckResult.Degraded("Not yet following the live events."));
 }

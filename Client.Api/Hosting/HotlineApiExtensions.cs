@@ -4,6 +4,7 @@ using Hotline.Api.Cluster;
 using Hotline.Api.Configuration;
 using Hotline.Api.Demo;
 using Hotline.Api.EventStream;
+using Hotline.Events;
 using Hotline.Api.Health;
 using Hotline.Api.Metrics;
 using Hotline.Api.Problems;
@@ -80,8 +81,20 @@ public static class HotlineApiExtensions
         services.AddSingleton<HotlineMetrics>();
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<EventHub>();
-        services.AddSingleton<EventStreamSubscriber>();
-        services.AddHostedService(sp => sp.GetRequiredService<EventStreamSubscriber>());
+        // Events from the event log in PostgreSQL (replayable, independent of any silo) or from the Orleans stream.
+        if (EventOptions.TransportFor(configuration["Hotline:Events:Transport"], mode != OrleansClientMode.Localhost) == EventTransport.Postgres)
+        {
+            services.AddSingleton<PostgresEventFeed>();
+            services.AddSingleton<IEventReplay>(sp => sp.GetRequiredService<PostgresEventFeed>());
+            services.AddSingleton<IEventSource>(sp => sp.GetRequiredService<PostgresEventFeed>());
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresEventFeed>());
+        }
+        else
+        {
+            services.AddSingleton<EventStreamSubscriber>();
+            services.AddSingleton<IEventSource>(sp => sp.GetRequiredService<EventStreamSubscriber>());
+            services.AddHostedService(sp => sp.GetRequiredService<EventStreamSubscriber>());
+        }
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());
         services.AddSingleton<IdempotencyStore>();

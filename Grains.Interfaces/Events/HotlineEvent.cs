@@ -32,3 +32,14 @@ public static class EventTopics
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 }
+
+/// <summary>
+/// How live events travel from the grains to the API processes (<c>Hotline:Events:Transport</c>, the same on silos and
+/// API hosts): through PostgreSQL's <c>hotline_events</c> log (the default with PostgreSQL: survives any silo's death,
+/// replayable by id), or on the in-memory Orleans stream (in-process test clusters, the memory-storage demo).
+/// </summary>
+public enum EventTransport
+{
+    Postgres = 0,
+    Streams = 1,
+}

@@ -2,6 +2,7 @@ using System.Net;
 using Hotline.Calls;
 using Hotline.Common;
 using Hotline.Events;
+using Hotline.Silo.Events;
 using Hotline.Silo.Storage;
 using Hotline.Tickets;
 using Npgsql;
@@ -55,6 +56,12 @@ public static class HotlineSilo
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             builder.Services.AddSingleton<ITicketDeadlines>(sp => new TicketDeadlineIndex(sp.GetRequiredService<NpgsqlDataSource>()));
             builder.Services.AddHostedService<LostCallSweep>();
+        }
+        if (EventTransportSetting.Read(configuration, usesDatabase: settings.Storage == StorageMode.AdoNet) == EventTransport.Postgres)
+        {
+            builder.Services.AddSingleton<PostgresEventLog>();
+            builder.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgresEventLog>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresEventLog>());
         }
 
         builder.UseOrleans(silo =>

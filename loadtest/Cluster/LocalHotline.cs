@@ -167,6 +167,8 @@ public sealed class LocalHotline : IAsyncDisposable
             $"--Hotline:Silo:GatewayPort={gatewayPort}",
             "--Hotline:Silo:DashboardRequiresSignIn=false",
             "--Hotline:Grains:SimulatedTrunkEnabled=true",
+            // The harness measures offer delivery on the Orleans stream; the event log (the default) is measured apart.
+            "--Hotline:Events:Transport=Streams",
             // The survivors look for calls left on a dead silo every 5 s rather than 30 s, so a drill settles sooner.
             "--Hotline:Silo:LostCallSweepSeconds=5",
             $"--Hotline:Telephony:SipPort={sipPort}",
@@ -186,7 +188,7 @@ public sealed class LocalHotline : IAsyncDisposable
         _say("starting Client.Api…");
         ApiUrl = $"http://127.0.0.1:{FreePort()}";
         Api = ChildProcess.Start("api", "dotnet",
-            [ApiDll, "--urls", ApiUrl, $"--ConnectionStrings:Hotline={ConnectionString}", "--Hotline:SimulatedTrunk:Enabled=true"],
+            [ApiDll, "--urls", ApiUrl, $"--ConnectionStrings:Hotline={ConnectionString}", "--Hotline:SimulatedTrunk:Enabled=true", "--Hotline:Events:Transport=Streams"],
             Path.Combine(Logs, "api.log"), workingDirectory: Path.GetDirectoryName(ApiDll), environment: Production);
         await WaitReadyAsync(Api, ApiUrl, cancellationToken);
     }

@@ -85,6 +85,7 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             web.UseEnvironment("Testing");
             web.UseSetting("Hotline:Orleans:Mode", "External");
+            web.UseSetting("Hotline:Events:Transport", "Streams"); // the in-process silo publishes on the memory stream
             web.UseSetting("ConnectionStrings:Hotline", ConnectionString);
             web.UseSetting("Hotline:SimulatedTrunk:Enabled", "true");
             web.UseSetting("Hotline:Demo:Seed", "true");

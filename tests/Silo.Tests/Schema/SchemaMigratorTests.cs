@@ -25,7 +25,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     {
         var migrations = Migration.LoadEmbedded();
 
-        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo", "0005_recordings", "0006_ticket_next_due", "0140_surveys", "0150_knowledge", "0151_knowledge_roles", "0160_integrations_open311", "0180_sign_in_hardening", "0181_data_protection_keys"], migrations.Select(m => m.Label));
+        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo", "0005_recordings", "0006_ticket_next_due", "0140_surveys", "0150_knowledge", "0151_knowledge_roles", "0160_integrations_open311", "0170_event_log", "0180_sign_in_hardening", "0181_data_protection_keys"], migrations.Select(m => m.Label));
         Assert.All(migrations, m => Assert.Matches("^[0-9a-f]{64}$", m.Checksum));
     }
 
@@ -47,7 +47,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
         Assert.Equal(
             [
-                "auth_tokens", "call_records", "data_protection_keys", "idempotent_requests", "integration_keys",
+                "auth_tokens", "call_records", "data_protection_keys", "hotline_events", "idempotent_requests", "integration_keys",
                 "knowledge_articles", "knowledge_attachments", "knowledge_categories", "knowledge_feedback", "knowledge_history",
                 "knowledge_search", "knowledge_synonyms", "knowledge_versions", "open311_requests", "orleansmembershiptable",
                 "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage", "recordings",
