@@ -3,6 +3,7 @@ using Hotline.Api.Hosting;
 using Hotline.Api.Integrations;
 using Hotline.Api.Knowledge;
 using Hotline.Api.Ui;
+using Hotline.Api.Voicemail;
 
 if (args is [CreateAdminCommand.Name, ..]) return await CreateAdminCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
 if (args is [AuditVerifyCommand.Name, ..]) return await AuditVerifyCommand.RunAsync(args, Console.Out, Console.Error);
@@ -29,6 +30,7 @@ app.MapCalendarApi();
 app.MapIvrApi();
 app.MapPublicTicketsApi();
 app.MapRecordingsApi();
+app.MapVoicemailApi();
 app.MapSurveysApi();
 app.MapEventsApi();
 app.MapHotlineIntegrations();

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Hotline.Api.Auth;
 using Hotline.Api.Cluster;
@@ -47,19 +48,17 @@ public static class IvrApi
             ? Json(IvrFlowVersionResponse.From(version))
             : ApiProblems.NotFound("ivr.version_not_found", $"The IVR flow has no version {number}.");
 
-    internal static async Task<Results<JsonHttpResult<IvrFlowSaveResponse>, ValidationProblem>> Save(HttpRequest request, IClusterClient cluster)
+    internal static async Task<Results<JsonHttpResult<IvrFlowSaveResponse>, ValidationProblem>> Save(IvrFlowBody body, ClaimsPrincipal user, IClusterClient cluster)
     {
-        var flow = await ReadFlowAsync(request);
-        if (flow is null) return ApiProblems.Validation("body", "A flow is required.");
-        var result = await Flows(cluster).SaveAsync(flow, request.HttpContext.User.JobNo());
+        if (body.Flow is not { } flow) return ApiProblems.Validation("body", "A flow is required.");
+        var result = await Flows(cluster).SaveAsync(flow, user.JobNo());
         if (result.Errors.Count > 0) return Problem(result);
         return TypedResults.Json(new IvrFlowSaveResponse(IvrFlowVersionResponse.From(result.Version!), result.Warnings), IvrFlowJson.Options);
     }
 
-    internal static async Task<Results<JsonHttpResult<IvrFlowCheckResponse>, ValidationProblem>> Validate(HttpRequest request, IClusterClient cluster)
+    internal static async Task<Results<JsonHttpResult<IvrFlowCheckResponse>, ValidationProblem>> Validate(IvrFlowBody body, IClusterClient cluster)
     {
-        var flow = await ReadFlowAsync(request);
-        if (flow is null) return ApiProblems.Validation("body", "A flow is required.");
+        if (body.Flow is not { } flow) return ApiProblems.Validation("body", "A flow is required.");
         var result = await Flows(cluster).ValidateAsync(flow);
         return TypedResults.Json(new IvrFlowCheckResponse(result.Errors.Count == 0, result.Errors, result.Warnings), IvrFlowJson.Options);
     }
@@ -71,16 +70,6 @@ public static class IvrApi
     {
         if (!InputRules.Slug().IsMatch(pollId)) return ApiProblems.Validation("pollId", "Must be 1 to 64 of a-z 0-9 -, starting with a letter or digit.");
         return TypedResults.Ok(await cluster.GetGrain<IPollGrain>(pollId).GetResultsAsync());
-    }
-
-    /// <summary>The body as a flow; malformed JSON or an unknown <c>$type</c> throws <see cref="JsonException"/>, which the API answers with 400.</summary>
-    private static async Task<IvrFlow?> ReadFlowAsync(HttpRequest request)
-    {
-        if (request.ContentLength > MaxFlowBytes)
-            throw new BadHttpRequestException($"A flow is at most {MaxFlowBytes / 1024} KB.", StatusCodes.Status413PayloadTooLarge);
-        if (request.HasJsonContentType() is false)
-            throw new BadHttpRequestException("Send the flow as application/json.", StatusCodes.Status415UnsupportedMediaType);
-        return await JsonSerializer.DeserializeAsync<IvrFlow>(request.Body, IvrFlowJson.Options, request.HttpContext.RequestAborted);
     }
 
     private static ValidationProblem Problem(IvrFlowSaveResult result)
@@ -95,6 +84,28 @@ public static class IvrApi
     }
 
     private static JsonHttpResult<T> Json<T>(T value) => TypedResults.Json(value, IvrFlowJson.Options);
+}
+
+/// <summary>
+/// A flow sent as a request body, read with the flow's own JSON options (<see cref="IvrFlowJson"/>: each node's kind in
+/// <c>$type</c>), which the host's default JSON binding does not use. The API binds it from the request; the admin screen
+/// makes one from its editor's text with <see cref="Parse"/> and calls the same handler. <see cref="Flow"/> is null when
+/// the body is JSON <c>null</c>; malformed JSON or an unknown <c>$type</c> throws <see cref="JsonException"/> (answered 400).
+/// </summary>
+public sealed record IvrFlowBody(IvrFlow? Flow)
+{
+    public static IvrFlowBody Parse(string json) => new(JsonSerializer.Deserialize<IvrFlow>(json, IvrFlowJson.Options));
+
+    /// <summary>Minimal APIs bind the body through this: too large is 413, not JSON is 415, before a byte is parsed.</summary>
+    public static async ValueTask<IvrFlowBody?> BindAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength > IvrApi.MaxFlowBytes)
+            throw new BadHttpRequestException($"A flow is at most {IvrApi.MaxFlowBytes / 1024} KB.", StatusCodes.Status413PayloadTooLarge);
+        if (request.HasJsonContentType() is false)
+            throw new BadHttpRequestException("Send the flow as application/json.", StatusCodes.Status415UnsupportedMediaType);
+        return new IvrFlowBody(await JsonSerializer.DeserializeAsync<IvrFlow>(request.Body, IvrFlowJson.Options, context.RequestAborted));
+    }
 }
 
 /// <summary>A saved flow version: its number, when and by whom, and the flow itself.</summary>

@@ -15,7 +15,7 @@ public sealed record RecordingItem(string Id, string CallId, string? TicketNumbe
 /// <summary>
 /// Recordings (录音) of calls and of the IVR's messages. The audio lies in the recordings folder the silos write
 /// (shared with this host); the rows say which call and ticket each belongs to. Supervisors, admins and auditors
-/// hear every recording; an agent hears those of calls answered at their seat and tickets they registered.
+/// hear every recording; an agent hears those of calls answered at their seat, tickets they registered, and voicemails.
 /// </summary>
 public static class RecordingsApi
 {
@@ -74,9 +74,10 @@ public static class RecordingsApi
 
     private sealed record Row(RecordingItem Item, string Path, string? SeatJobNo, string? TicketCreatedBy);
 
+    /// <remarks>A voicemail is no one seat's call: any agent may hear it, since agents work the voicemail list.</remarks>
     private static bool MayHear(ClaimsPrincipal user, Row row) =>
         user.WatchesAllSeats()
-        || (user.IsInRole(Roles.Agent) && (row.SeatJobNo == user.JobNo() || row.TicketCreatedBy == user.JobNo()));
+        || (user.IsInRole(Roles.Agent) && (row.SeatJobNo == user.JobNo() || row.TicketCreatedBy == user.JobNo() || row.Item.Kind == "voicemail"));
 
     private static async Task<List<Row>?> QueryAsync(IServiceProvider services, string sql, string key, CancellationToken ct)
     {

@@ -23,6 +23,7 @@ public static class AuditPolicy
         "/api/calls/{id}",
         "/api/calls/{id}/recordings",
         "/api/recordings/{id}",
+        "/api/voicemails",
         "/api/users",
         "/api/audit",
         "/api/audit/export",

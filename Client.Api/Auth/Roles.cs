@@ -71,4 +71,8 @@ public static class Policies
     public const string SurveysRead = "surveys.read";
     /// <summary>Import frames, keep the do-not-call list, draw samples, save questionnaires: survey leads and admins.</summary>
     public const string SurveysDesign = "surveys.design";
+    /// <summary>Read the voicemail work list (留言): agents, supervisors, admins, and auditors (numbers masked).</summary>
+    public const string VoicemailRead = "voicemail.read";
+    /// <summary>Mark a voicemail handled: the desks that call citizens back (agents, supervisors, admins).</summary>
+    public const string VoicemailHandle = "voicemail.handle";
 }

@@ -13,8 +13,8 @@ namespace Hotline.Api.Demo;
 /// With <c>Hotline:Demo:Seed</c>: the demo accounts (agents 1001–1010, supervisor 9001, admin 9000, integration
 /// 9900, department staff 7001–7006, dispatcher 8001, return-visit staff 8101, auditor 9500, survey lead 6001, knowledge
 /// editor 6201 and reviewer 6202, password from <c>HOTLINE_DEMO_PASSWORD</c>), the four demo queues, six departments, a
-/// category tree with its dispatch catalogue, the 2026 work calendar, and a small evaluation survey
-/// (<see cref="Surveys.SurveyDemo"/>), each created only when missing, so a changed password or setting
+/// category tree with its dispatch catalogue, the 2026 work calendar, a small evaluation survey
+/// (<see cref="Surveys.SurveyDemo"/>), three voicemails for the voicemail desk (<see cref="Voicemail.VoicemailDemo"/>, with the simulated trunk), each created only when missing, so a changed password or setting
 /// survives a restart. Runs in the background until the database and the cluster answer; the HTTP host does
 /// not wait for it.
 /// </summary>
@@ -169,6 +169,9 @@ internal sealed partial class DemoSeeder(
                 {
                     await SeedQueuesAsync();
                     await SeedCaseDataAsync();
+                    if (options.Value.SimulatedTrunk.Enabled)
+                        await Voicemail.VoicemailDemo.SeedAsync(cluster, services.GetService<Npgsql.NpgsqlDataSource>(), options.Value.RecordingsPath,
+                            logger, stoppingToken);
                     break;
                 }
                 catch (Exception e) when (e is TimeoutException or OrleansException)

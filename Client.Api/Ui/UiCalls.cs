@@ -42,7 +42,7 @@ public sealed class UiCalls(
     [
         Policies.UsersAdmin, Policies.QueuesWrite, Policies.ReferenceDataWrite, Policies.TicketsAct, Policies.TicketsCreate,
         Policies.SupervisorCommands, Policies.CallsOutbound, Policies.RecordingsRead, Policies.CallsReadAll, Policies.AuditRead,
-        Policies.SeatOwner,
+        Policies.SeatOwner, Policies.VoicemailRead, Policies.VoicemailHandle,
     ];
 
     /// <summary>Any signed-in user: the API's fallback policy.</summary>

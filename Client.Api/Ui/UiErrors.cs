@@ -14,6 +14,7 @@ public static class UiErrors
         ["ticket.invalid_transition"] = ("工单当前状态不允许此操作", "The order's state does not allow this"),
         ["seat.invalid_transition"] = ("坐席当前状态不允许此操作", "The seat's state does not allow this"),
         ["seat.unavailable"] = ("目标坐席不空闲", "That seat is not ready"),
+        ["voicemail.already_handled"] = ("这条留言已由他人处理", "Someone already handled this voicemail"),
         ["rate_limited"] = ("操作过于频繁，请稍后再试", "Too many requests; try again later"),
     };
 
@@ -37,6 +38,8 @@ public static class UiErrors
         ["resolvedOnSpot.answer"] = "答复内容",
         ["to.id"] = "转接目标",
         ["name"] = "名称",
+        ["outcome"] = "处理结果",
+        ["ticketNumber"] = "工单号",
     };
 
     public static string Text(UiError error, UiLanguage t)

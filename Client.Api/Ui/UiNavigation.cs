@@ -16,12 +16,14 @@ public static class UiNavigation
     public const string SurveyRoles = Roles.SurveyLead + "," + Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor;
     public const string KnowledgeRoles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Dispatcher + "," + Roles.Department + "," + Roles.Admin + ","
         + Roles.Auditor + "," + Roles.KnowledgeEditor + "," + Roles.KnowledgeReviewer;
+    public const string VoicemailRoles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor;
     public const string AuditRoles = Roles.Auditor + "," + Roles.Admin;
 
     public static IReadOnlyList<Screen> Screens { get; } =
     [
         new("/desk", "坐席工作台", "Agent desk", DeskRoles.Split(',')),
         new("/wall", "班长席", "Supervisor wall", WallRoles.Split(',')),
+        new("/voicemail", "留言处理", "Voicemail", VoicemailRoles.Split(',')),
         new("/dispatch", "派单", "Dispatch", DispatchRoles.Split(',')),
         new("/inbox", "承办单位", "Department inbox", InboxRoles.Split(',')),
         new("/visits", "回访", "Return visits", DispatchRoles.Split(',')),

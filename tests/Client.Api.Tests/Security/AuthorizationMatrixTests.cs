@@ -86,6 +86,11 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ("GET /api/calls/{id}/recordings", RecordingListeners),
         ("GET /api/recordings/{id}", RecordingListeners),
 
+        // The voicemail work list (留言): the desks that call back work it; auditors read it with numbers masked.
+        ("GET /api/voicemails", [Agent, Supervisor, Admin, Auditor]),
+        ("GET /api/voicemails/count", [Agent, Supervisor, Admin, Auditor]),
+        ("POST /api/voicemails/{callId}/handled", [Agent, Supervisor, Admin]),
+
         ("POST /api/sim/calls", [Supervisor, Admin, Integration]),
         ("POST /api/sim/calls/{id}/dtmf", [Supervisor, Admin, Integration]),
         ("POST /api/sim/calls/{id}/hangup", [Supervisor, Admin, Integration]),
@@ -216,6 +221,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ["/portal"] = Anyone,
         ["/desk"] = [Agent],
         ["/wall"] = [Supervisor, Admin, Auditor],
+        ["/voicemail"] = [Agent, Supervisor, Admin, Auditor],
         ["/dispatch"] = [Dispatcher, Supervisor, Admin],
         ["/visits"] = [Dispatcher, Supervisor, Admin],
         ["/inbox"] = [Department],
@@ -343,7 +349,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
             "id" when pattern.StartsWith("/api/knowledge", StringComparison.Ordinal) => "999999",
             "frameId" or "importId" or "drawId" or "attachmentId" or "groupId" => "999999",
             "version" => "1",
-            "categoryId" or "keyId" or "code" or "token" => "matrix-unknown-1",
+            "categoryId" or "keyId" or "code" or "token" or "callId" => "matrix-unknown-1",
             "format" => "json",
             "number" when pattern.Contains("do-not-call", StringComparison.Ordinal) => "13800000000",
             "id" when pattern.StartsWith("/api/departments", StringComparison.Ordinal) => "housing",
