@@ -37,6 +37,7 @@ public sealed class CallCentreSimulation
     private int _answered;
     private int _abandonedByCaller;
     private int _missedOffers;
+    private int _reoffers;
     private int _offersBeforeStartReturned;
     private int _wrapUpsSettled;
     private int _readyHeard;
@@ -72,6 +73,15 @@ public sealed class CallCentreSimulation
     /// Routing alone: in a saturated queue it leaves out the wait for a free seat that <see cref="GrainOffer"/> includes.
     /// </summary>
     public Latency FreeToOffer { get; } = new("us", MicrosecondsPerHour);
+    /// <summary>
+    /// Stream mode, grain clock, every offer attempt its own sample: from the moment both the call (queued, or back in
+    /// line after ringing out) and the seat (its last "ready") were free to this offer, in µs. Unlike
+    /// <see cref="FreeToOffer"/> a call that rang out and was offered again does not carry its first seat's ready time
+    /// into its second offer; ring-outs are counted apart (<see cref="Reoffers"/>).
+    /// </summary>
+    public Latency OfferAttempt { get; } = new("us", MicrosecondsPerHour);
+    /// <summary>Offers of a call that had been offered before (it rang out at a seat).</summary>
+    public int Reoffers => Volatile.Read(ref _reoffers);
     /// <summary>From the event's <c>At</c> (grain clock) to its arrival at this client (same machine, same clock), in µs.</summary>
     public Latency EventDelivery { get; } = new("us", MicrosecondsPerHour);
     /// <summary>How late each arrival was sent against its Poisson schedule, in µs.</summary>
@@ -331,6 +341,7 @@ public sealed class CallCentreSimulation
                     break;
                 }
                 if (agent.ReadyAt is { } ready) call.SeatReadyAt ??= ready;
+                RecordAttempt(agent, call, e.At);
                 OfferSeen(agent, call, e.At, received);
                 break;
             case "seat.offer_withdrawn": // the caller gave up while it rang: the seat is free again, and keeps its turn
@@ -344,10 +355,23 @@ public sealed class CallCentreSimulation
                 break;
             case "seat.no_answer":
                 Interlocked.Increment(ref _missedOffers);
+                if (_calls.TryGetValue(agent.LastOffer.CallId ?? "", out var rangOut)) rangOut.BackInLineAt = e.At;
                 _ = ReadyAgainAsync(agent);
                 break;
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>One offer attempt: from when both the call and the seat were free (grain clock) to the offer.</summary>
+    private void RecordAttempt(SimulatedAgent agent, TrackedCall call, DateTimeOffset offeredAt)
+    {
+        if (Interlocked.Increment(ref call.Offers) > 1) Interlocked.Increment(ref _reoffers);
+        if (!call.Measured) return;
+        // Queued no earlier than it was sent: before StartAsync returns the queue time is not known yet, and the send time
+        // makes the attempt look longer, never shorter.
+        var callFree = call.BackInLineAt ?? call.QueuedAt ?? call.SentAt;
+        var free = agent.ReadyAt is { } ready && ready > callFree ? ready : callFree;
+        OfferAttempt.Record(Math.Max(0, (long)(offeredAt - free).TotalMicroseconds));
     }
 
     /// <summary>The agent learnt of the offer (from the stream or a poll): it answers, once per offer.</summary>
@@ -424,10 +448,12 @@ public sealed class CallCentreSimulation
         var number = Interlocked.Increment(ref _issued);
         var start = new CallStart(CallChannel.Simulated, $"1380000{number % 10_000:D4}", "12345", null, QueueId, 0);
         call.IssuedAt = Stopwatch.GetTimestamp();
+        call.SentAt = _time.GetUtcNow();
         CallSnapshot started;
         try
         {
             started = await _client.GetGrain<ICallGrain>(call.Id).StartAsync(start);
+            call.QueuedAt = started.QueuedAt;
             var returned = Stopwatch.GetTimestamp();
             Volatile.Write(ref call.StartReturnedAt, returned);
             if (call.Measured) StartRoundTrip.Record(Microseconds(returned - call.IssuedAt));
@@ -587,6 +613,12 @@ public sealed class CallCentreSimulation
         public DateTimeOffset? SeatReadyAt;
         public long StartReturnedAt;
         public long OfferSeenAt;
+        /// <summary>When the driver sent the call (grain clock), its queue time if StartAsync has returned, and when it last rang out.</summary>
+        public DateTimeOffset SentAt;
+        public DateTimeOffset? QueuedAt { get; set; }
+        public DateTimeOffset? BackInLineAt { get; set; }
+        /// <summary>Offers of this call seen on the stream.</summary>
+        public int Offers;
         public int Done;
         public volatile bool StartFailed;
         public volatile bool CallerHungUp;

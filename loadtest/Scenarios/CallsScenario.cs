@@ -221,15 +221,20 @@ public sealed class CallsScenario : IScenario
 
         var offer = report.AddOperation("enqueue_to_offer", s.GrainOffer, tally.Lost);
         report.AddOperation("offer_seen_by_agent", s.ClientOffer);
-        var routing = s.FreeToOffer.Count > 0 ? report.AddOperation("call_and_seat_free_to_offer", s.FreeToOffer) : null;
+        var routing = s.OfferAttempt.Count > 0 ? report.AddOperation("offer_attempt_routing", s.OfferAttempt) : null;
+        if (s.FreeToOffer.Count > 0) report.AddOperation("call_and_seat_free_to_offer_old", s.FreeToOffer);
         report.AddOperation("arrival_to_answer", answer, tally.Lost);
         report.AddOperation("call_start", s.StartRoundTrip);
         if (tickets is not null) report.AddOperation("ticket_create", tickets.Registration);
 
         var latency = report.AddTable("Call latency", "measured as", $"Milliseconds, calls arriving after the first {Durations.Format(so.Warmup)} only.");
         s.GrainOffer.AddTo(latency.AddRow("enqueue → offer (grain: OfferedAt − QueuedAt)"), "ms", 1000);
+        if (s.OfferAttempt.Count > 0)
+            s.OfferAttempt.AddTo(latency.AddRow("routing, per offer attempt: call and seat both free → this offer (grain clock; a re-offer after a ring-out is its own attempt; stream mode)"), "ms", 1000);
         if (s.FreeToOffer.Count > 0)
-            s.FreeToOffer.AddTo(latency.AddRow("call and seat both free → offer (grain clock: OfferedAt − later of QueuedAt and the seat's last ready; stream mode)"), "ms", 1000);
+            s.FreeToOffer.AddTo(latency.AddRow("old figure: first seat's ready or QueuedAt → last offer (counts ring-outs; kept to compare)"), "ms", 1000);
+        if (s.EventDelivery.Count > 0)
+            s.EventDelivery.AddTo(latency.AddRow("offer seen at the desk: seat.offered At → received by the driver's agent"), "ms", 1000);
         s.ClientOffer.AddTo(latency.AddRow("StartAsync sent → agent sees the offer (client)"), "ms", 1000);
         answer.AddTo(latency.AddRow("answer time (grain: AnsweredAt − ArrivedAt, think time included)"), "ms", 1000);
         s.StartRoundTrip.AddTo(latency.AddRow("StartAsync round trip (client)"), "ms", 1000);
@@ -242,6 +247,7 @@ public sealed class CallsScenario : IScenario
         Figure("started", s.Issued);
         Figure("entered", s.Issued - s.NeverEntered);
         Figure("answered", tally.Answered);
+        Figure("reoffers_after_ring_out", s.Reoffers);
         Figure("abandoned", tally.Abandoned);
         Figure("ended_otherwise", tally.OtherTotal);
         Figure("lost", tally.Lost);
@@ -294,9 +300,20 @@ public sealed class CallsScenario : IScenario
         if (offer.Count > 0)
             report.Targets.Add(new TargetCheck("enqueue → offer p99", "≤ 10 ms", $"{offer.P99:0.###} ms", offer.P99 <= 10,
                 offer.P99 <= 10 ? "met" : $"missed by {offer.P99 - 10:0.###} ms ({offer.P99 / 10:0.#}×)"));
-        if (routing is not null && offer.Count > 0 && offer.P99 > 10)
-            report.Targets.Add(new TargetCheck("  … of which routing (call and seat free → offer) p99", "≤ 10 ms", $"{routing.P99:0.###} ms", routing.P99 <= 10,
-                routing.P99 <= 10 ? "met: the rest is waiting for a free seat" : $"missed by {routing.P99 - 10:0.###} ms ({routing.P99 / 10:0.#}×)"));
+        if (routing is not null)
+        {
+            report.Targets.Add(new TargetCheck("routing per offer attempt (call and seat free → offer) p99", "≤ 10 ms", $"{routing.P99:0.###} ms", routing.P99 <= 10,
+                routing.P99 <= 10 ? "met" : $"missed by {routing.P99 - 10:0.###} ms ({routing.P99 / 10:0.#}×)"));
+            var p999 = s.OfferAttempt.Percentile(99.9) / 1000;
+            report.Targets.Add(new TargetCheck("routing per offer attempt p99.9", "≤ 50 ms", $"{p999:0.###} ms", p999 <= 50,
+                p999 <= 50 ? "met" : $"missed by {p999 - 50:0.###} ms ({p999 / 50:0.#}×)"));
+        }
+        if (s.EventDelivery.Count > 0)
+        {
+            var seen = s.EventDelivery.Percentile(99) / 1000;
+            report.Targets.Add(new TargetCheck("offer seen at the desk p99", "≤ 100 ms", $"{seen:0.###} ms", seen <= 100,
+                seen <= 100 ? "met" : $"missed by {seen - 100:0.###} ms ({seen / 100:0.#}×)"));
+        }
         if (so.Rate >= 150)
             report.Targets.Add(new TargetCheck("150 arrivals/s sustained", "≥ 150/s", $"{s.Issued / window.TotalSeconds:0.0}/s", s.Issued / window.TotalSeconds >= 149,
                 s.Issued / window.TotalSeconds >= 149 ? "met" : $"missed by {150 - s.Issued / window.TotalSeconds:0.0}/s"));
