@@ -71,103 +71,57 @@ public sealed class EventLogTests
         Assert.DoesNotContain(back.All.GroupBy(e => e.Id), g => g.Count() > 1);
     }
 
+    [Fact]
+    public async Task A_desk_keeps_receiving_events_on_the_same_connection_after_every_silo_restarted()
+    {
+        await using var db = await TestDatabase.CreateAsync("eventrestart");
+        var (siloPort, gatewayPort, httpPort) = (HotlineProcess.FreePort(), HotlineProcess.FreePort(), HotlineProcess.FreePort());
+        var silo = HotlineProcess.StartSilo(db.ConnectionString, siloPort, gatewayPort, httpPort);
+        await silo.WaitReadyAsync();
+        var apiDll = Path.Combine(HotlineProcess.RepositoryRoot, "Client.Api", "bin", HotlineProcess.Configuration, "net10.0", "Hotline.Client.Api.dll");
+        await using var api = HotlineProcess.Start("api", apiDll, $"http://127.0.0.1:{HotlineProcess.FreePort()}",
+            [$"--ConnectionStrings:Hotline={db.ConnectionString}", "--Hotline:Demo:Seed=true"],
+            new Dictionary<string, string> { ["HOTLINE_DEMO_PASSWORD"] = Password });
+        await api.WaitReadyAsync();
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var supervisor = await SignInAsync(http, api.Url, "9001");
+        var agent = await SignInAsync(http, api.Url, "1001");
+        var login = new { queues = new[] { new { queueId = "general", level = 3 } }, languages = new[] { "zh" } };
+        await using var desk = await SseReader.OpenAsync(http, api.Url, supervisor, lastEventId: null);
+        await PostAsync(http, $"{api.Url}/api/seats/1001/login", agent, login);
+        await desk.UntilAsync(e => e.Entity == "1001" && e.Type == "seat.logged_in", Patience);
+
+        // Every silo goes (here the only one) and a new one takes its place; the API process and the desk's connection stay.
+        silo.Kill();
+        await silo.DisposeAsync();
+        await using var next = HotlineProcess.StartSilo(db.ConnectionString, siloPort, gatewayPort, httpPort);
+        await next.WaitReadyAsync();
+
+        await Eventually.HoldsAsync(async () => await TryPostAsync(http, $"{api.Url}/api/seats/1001/ready", agent), "the API reaches the new silo");
+        var after = await desk.UntilAsync(e => e.Entity == "1001" && e.Type == "seat.ready", Patience);
+        Assert.Equal("seat.ready", after[^1].Type);
+    }
+
+    private static async Task PostAsync(HttpClient http, string url, string token, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<bool> TryPostAsync(HttpClient http, string url, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new { }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        return response.IsSuccessStatusCode;
+    }
+
     private static async Task<string> SignInAsync(HttpClient http, string url, string jobNo)
     {
         using var response = await http.PostAsJsonAsync($"{url}/api/auth/login", new { jobNumber = jobNo, password = Password });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
-
-    private sealed record SseEvent(long Id, string Type, string Entity);
-
-    /// <summary>Reads one SSE connection's events as an EventSource would, keeping every one in arrival order.</summary>
-    private sealed class SseReader : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly List<SseEvent> _events = [];
-        private readonly SemaphoreSlim _arrived = new(0);
-        private HttpResponseMessage _response = null!;
-        private Task _reading = Task.CompletedTask;
-        private int _taken;
-
-        public IReadOnlyList<SseEvent> All
-        {
-            get
-            {
-                lock (_events) return _events.ToList();
-            }
-        }
-
-        public static async Task<SseReader> OpenAsync(HttpClient http, string url, string token, long? lastEventId)
-        {
-            var reader = new SseReader();
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{url}/api/events?topics=seats");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            if (lastEventId is { } id) request.Headers.Add("Last-Event-ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            reader._response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            reader._response.EnsureSuccessStatusCode();
-            var stream = new StreamReader(await reader._response.Content.ReadAsStreamAsync());
-            Assert.Equal(": connected", await stream.ReadLineAsync());
-            reader._reading = reader.ReadAsync(stream);
-            return reader;
-        }
-
-        private async Task ReadAsync(StreamReader stream)
-        {
-            long id = 0;
-            string? type = null;
-            try
-            {
-                while (await stream.ReadLineAsync(_stop.Token) is { } line)
-                {
-                    if (line.StartsWith("id: ", StringComparison.Ordinal)) id = long.Parse(line[4..], System.Globalization.CultureInfo.InvariantCulture);
-                    else if (line.StartsWith("event: ", StringComparison.Ordinal)) type = line[7..];
-                    else if (line.StartsWith("data: ", StringComparison.Ordinal) && type is not null)
-                    {
-                        var entity = JsonDocument.Parse(line[6..]).RootElement.TryGetProperty("id", out var e) ? e.GetString() ?? "" : "";
-                        lock (_events) _events.Add(new SseEvent(id, type, entity));
-                        _arrived.Release();
-                        type = null;
-                    }
-                }
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
-            {
-            }
-        }
-
-        /// <summary>The events that arrived since the last call, up to and including the first that matches.</summary>
-        public async Task<List<SseEvent>> UntilAsync(Func<SseEvent, bool> match, TimeSpan patience)
-        {
-            using var timeout = new CancellationTokenSource(patience);
-            var taken = new List<SseEvent>();
-            while (true)
-            {
-                SseEvent? next = null;
-                lock (_events)
-                    if (_taken < _events.Count) next = _events[_taken++];
-                if (next is null)
-                {
-                    try
-                    {
-                        await _arrived.WaitAsync(timeout.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        throw new TimeoutException($"no matching event in {patience}; got: {string.Join(", ", taken.Select(e => $"{e.Id} {e.Type} {e.Entity}"))}");
-                    }
-                    continue;
-                }
-                taken.Add(next);
-                if (match(next)) return taken;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _response.Dispose();
-            await _reading;
-        }
     }
 }
