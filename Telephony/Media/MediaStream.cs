@@ -452,6 +452,7 @@ public sealed partial class MediaStream : IAsyncDisposable
                 continue;
             }
             OnDatagram(buffer.AsSpan(0, length), source);
+            _engine.CountHandled();
         }
     }
 
