@@ -126,8 +126,18 @@ public sealed class SipCall : ICallMedia
             _logger.LogDebug("Seat {JobNo} has no registered phone; call {CallId} is answered at the desk", jobNo, CallId);
             return;
         }
+        if (_edge.Sip.WhyUnreachable(contact) is { } why)
+        {
+            // Said at once: ringing a phone the edge cannot reach would only end in a ring-no-answer.
+            _logger.LogWarning("Phone of seat {JobNo} cannot be rung for call {CallId}: {Reason}", jobNo, CallId, why);
+            throw new DomainException(PhoneUnreachable, $"The phone of seat {jobNo} cannot be rung: {why}.", status: 503);
+        }
         _ = Task.Run(() => DialAgentAsync(jobNo, contact));
     }
+
+    /// <summary>The code <see cref="OfferToSeatAsync"/> fails with when the seat's phone is registered but cannot be
+    /// reached from this edge (a TCP phone whose connection closed).</summary>
+    public const string PhoneUnreachable = "seat.phone_unreachable";
 
     public Task WithdrawOfferAsync(string jobNo)
     {
@@ -318,6 +328,11 @@ public sealed class SipCall : ICallMedia
         }
         catch (OperationCanceledException)
         {
+            return;
+        }
+        catch (SipCallFailedException e) when (e.Status == SipEdge.FlowFailedStatus)
+        {
+            _logger.LogWarning("Phone of seat {JobNo} cannot be rung for call {CallId}: its TCP connection closed as the offer began", jobNo, CallId);
             return;
         }
         catch (SipCallFailedException e)

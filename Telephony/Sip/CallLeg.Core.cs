@@ -636,6 +636,18 @@ public sealed partial class CallLeg
     {
         var targetText = target.OriginalString;
         var destination = SipEdge.Resolve(targetText) ?? throw new SipCallFailedException(416, "Unsupported URI Scheme or unresolvable host");
+        var connection = edge.FlowFor(targetText, destination, out var needsTcp);
+        if (connection is null && needsTcp)
+        {
+            // A UDP INVITE to a TCP phone's ephemeral port would ring nothing until Timer B: say so now.
+            edge.Log.LogWarning("Cannot ring {Target}: it registered over TCP and this edge holds no open connection from it", SipEdge.MaskNumber(SipHeaderValue.GetUser(targetText)));
+            edge.CountFailed();
+            throw new SipCallFailedException(SipEdge.FlowFailedStatus, "Flow Failed");
+        }
+        if (connection is not null)
+        {
+            destination = connection.Remote;
+        }
         ILegMedia media;
         try
         {
@@ -651,6 +663,7 @@ public sealed partial class CallLeg
         {
             _remoteTarget = targetText,
             _remoteUri = $"<{targetText}>",
+            _connection = connection,
         };
         leg._localUri = $"<sip:{fromUser}@{edge.Advertised}>;tag={leg._localTag}";
         ClientTransaction ct;
@@ -658,18 +671,18 @@ public sealed partial class CallLeg
         {
             leg._localCSeq = 1;
             var invite = SipMessage.Request("INVITE", targetText);
-            invite.Add(SipHeaderNames.Via, edge.Via(SipEdge.NewBranch(), null));
+            invite.Add(SipHeaderNames.Via, edge.Via(SipEdge.NewBranch(), connection));
             invite.Add(SipHeaderNames.MaxForwards, "70");
             invite.Add(SipHeaderNames.From, leg._localUri);
             invite.Add(SipHeaderNames.To, leg._remoteUri);
             invite.Add(SipHeaderNames.CallId, callId);
             invite.Add(SipHeaderNames.CSeq, "1 INVITE");
-            invite.Add(SipHeaderNames.Contact, edge.ContactHeader(fromUser, null));
+            invite.Add(SipHeaderNames.Contact, edge.ContactHeader(fromUser, connection));
             invite.Add(SipHeaderNames.Allow, SipEdge.AllowedMethods);
             invite.Add(SipHeaderNames.UserAgent, edge.Options.UserAgent);
             invite.Add(SipHeaderNames.ContentType, "application/sdp");
             invite.Body = Encoding.UTF8.GetBytes(leg._sdp.Offer(media.LocalEndPoint.Port));
-            ct = edge.SendRequest(invite, destination, null, r => leg.OnDialProvisional(r, onRinging), _ => leg.ResendAck());
+            ct = edge.SendRequest(invite, destination, connection, r => leg.OnDialProvisional(r, onRinging), _ => leg.ResendAck());
             leg._dialTx = ct;
         }
         edge.Log.LogInformation("INVITE Call-ID {CallId} to {Target}", callId, SipEdge.MaskNumber(leg._toUser));

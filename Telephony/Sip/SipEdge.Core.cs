@@ -335,6 +335,10 @@ public sealed partial class SipEdge
             Respond(st, 500, "Server Internal Error");
             return;
         }
+        if (result.Status == 200 && contactValue is not null)
+        {
+            RememberFlow(contactUri, st.Source, result.GrantedExpires, removeAllOfUser: contactValue == "*");
+        }
         Respond(st, result.Status, result.Status == 200 ? "OK" : ReasonFor(result.Status), r =>
         {
             if (result.Status == 200 && contactValue is not null && contactValue != "*")
@@ -821,6 +825,7 @@ public sealed partial class SipEdge
         403 => "Forbidden",
         404 => "Not Found",
         408 => "Request Timeout",
+        430 => "Flow Failed",
         480 => "Temporarily Unavailable",
         481 => "Call/Transaction Does Not Exist",
         486 => "Busy Here",
