@@ -1,15 +1,56 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Hotline.Telephony.Sip;
 
 /// <summary>
-/// The TCP connections phones registered over (RFC 5626 flows). A phone behind TCP listens only on the connection it
-/// opened: its Contact names an ephemeral port nothing answers on, so a request to it must go back over that same
-/// connection (RFC 3261 §18.2.2 for responses; RFC 5626 §5.3 for requests to the registered contact).
+/// REGISTER: the host decides (job number, trusted network, expiry), the edge answers and remembers the TCP connection a
+/// phone registered over (RFC 5626 flows). A phone behind TCP listens only on the connection it opened: its Contact
+/// names an ephemeral port nothing answers on, so a request to it must go back over that same connection (RFC 3261
+/// §18.2.2 for responses; RFC 5626 §5.3 for requests to the registered contact).
 /// </summary>
 public sealed partial class SipEdge
 {
+    private async Task OnRegisterAsync(ServerTransaction st)
+    {
+        var req = st.Request;
+        var contactValue = req.Get(SipHeaderNames.Contact);
+        var expiresText = SipHeaderValue.GetParam(contactValue, "expires") ?? req.Get(SipHeaderNames.Expires);
+        var expires = int.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : 3600;
+        var contactUri = contactValue is null or "*" ? SipHeaderValue.GetUri(req.To) : SipHeaderValue.GetUri(contactValue);
+        if (!Uri.TryCreate(contactUri, UriKind.Absolute, out var contact))
+        {
+            Respond(st, 400, "Bad Contact");
+            return;
+        }
+        var registration = new SipRegistration(SipHeaderValue.GetUser(req.To), contact, TimeSpan.FromSeconds(expires),
+            st.Source.EndPoint, st.Source.Transport);
+        SipRegistrationResult result;
+        try
+        {
+            result = await _handler.OnRegisterAsync(registration);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _log.LogError(ex, "Register handler failed for {User}", MaskNumber(registration.User));
+            Respond(st, 500, "Server Internal Error");
+            return;
+        }
+        if (result.Status == 200 && contactValue is not null)
+        {
+            RememberFlow(contactUri, st.Source, result.GrantedExpires, removeAllOfUser: contactValue == "*");
+        }
+        Respond(st, result.Status, result.Status == 200 ? "OK" : ReasonFor(result.Status), r =>
+        {
+            if (result.Status == 200 && contactValue is not null && contactValue != "*")
+            {
+                r.Add(SipHeaderNames.Contact, $"<{contactUri}>;expires={(int)result.GrantedExpires.TotalSeconds}");
+                r.Add(SipHeaderNames.Expires, ((int)result.GrantedExpires.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+            }
+        });
+    }
+
     /// <summary>RFC 5626 §11: the flow to the registered contact has failed (its connection is closed).</summary>
     public const int FlowFailedStatus = 430;
 
