@@ -99,30 +99,31 @@ public sealed partial class SipEdge
     private void RememberFlow(string contactUri, SipSource source, TimeSpan granted, bool removeAllOfUser)
     {
         var user = SipHeaderValue.GetUser(contactUri);
+        var contact = removeAllOfUser ? null : Resolve(contactUri); // outside the lock: it may ask DNS
         lock (_flowsGate)
         {
-            if (removeAllOfUser)
+            // A phone that reconnects registers a new ephemeral port: its closed flows go (and all of them on "*").
+            foreach (var (key, flow) in _flows.Where(f => f.Key.StartsWith(user + "@", StringComparison.OrdinalIgnoreCase)).ToList())
             {
-                foreach (var stale in _flows.Keys.Where(k => k.StartsWith(user + "@", StringComparison.OrdinalIgnoreCase)).ToList())
+                if (removeAllOfUser || !flow.IsOpen)
                 {
-                    _flows.Remove(stale);
+                    _flows.Remove(key);
                 }
-                return;
             }
-            if (Resolve(contactUri) is not { } contact)
+            if (contact is null)
             {
                 return;
             }
-            var key = FlowKey(contactUri, contact);
+            var flowKey = FlowKey(contactUri, contact);
             if (source.Connection is { } connection && granted > TimeSpan.Zero)
             {
-                _flows[key] = connection;
-                _log.LogDebug("Flow for {Contact} is the TCP connection from {Remote}", key, connection.Remote);
+                _flows[flowKey] = connection;
+                _log.LogDebug("Flow for {Contact} is the TCP connection from {Remote}", flowKey, connection.Remote);
             }
             else
             {
                 // Unregistered, or registered again over UDP: the old connection no longer speaks for the contact.
-                _flows.Remove(key);
+                _flows.Remove(flowKey);
             }
         }
     }

@@ -78,6 +78,25 @@ public sealed class SipTcpFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_phone_that_reconnects_and_registers_again_is_rung_over_its_new_connection()
+    {
+        using (var first = await TcpPhone.ConnectAsync(_edge.LocalEndPoint))
+        {
+            Assert.Equal(200, (await first.RegisterAsync(expires: 120)).StatusCode);
+        }
+        using var phone = await TcpPhone.ConnectAsync(_edge.LocalEndPoint);
+        Assert.Equal(200, (await phone.RegisterAsync(expires: 120)).StatusCode);
+
+        var dial = _edge.DialAsync(new Uri(phone.Contact), "12345", null, CancellationToken.None);
+        var invite = await phone.ReceiveAsync();
+
+        Assert.Equal("INVITE", invite.Method);
+        phone.Send(TcpPhone.Reply(invite, 486, "Busy Here", phone.Contact));
+        Assert.Equal("ACK", (await phone.ReceiveAsync()).Method);
+        Assert.Equal(486, (await Assert.ThrowsAsync<SipCallFailedException>(() => dial.WaitAsync(TimeSpan.FromSeconds(3)))).Status);
+    }
+
+    [Fact]
     public async Task A_phone_that_unregisters_leaves_no_flow_and_a_tcp_contact_without_a_connection_fails_at_once()
     {
         using var phone = await TcpPhone.ConnectAsync(_edge.LocalEndPoint);
