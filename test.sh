@@ -34,6 +34,7 @@ command -v curl >/dev/null || need+=(curl)
 command -v python3 >/dev/null || need+=(python3)       # the independent Open311 client (standard library only)
 command -v sipp >/dev/null || need+=(sip-tester)          # SIP peer for the telephony tests
 command -v baresip >/dev/null || need+=(baresip-core)     # an agent's softphone (auto-answer)
+command -v linphonec >/dev/null || need+=(linphone-cli)    # a second softphone stack (liblinphone), registering over UDP and TCP
 command -v espeak-ng >/dev/null || need+=(espeak-ng)      # prompt generation check
 command -v sox >/dev/null || need+=(sox)                  # audio files for the SIP peers
 command -v chromium >/dev/null || need+=(chromium)        # the browser the UI tests drive

@@ -32,6 +32,8 @@ public sealed partial class MediaEngine : IAsyncDisposable
     private long _packetsDropped;
     private long _ticksSkipped;
     private long _tick;
+    private long _datagramsHandled;
+    private readonly bool _pacedByCaller;
 
     public MediaEngine(MediaEngineOptions options, ILoggerFactory? loggers = null)
         : this(options, loggers, TimeProvider.System)
@@ -41,6 +43,13 @@ public sealed partial class MediaEngine : IAsyncDisposable
     /// <summary>With a time provider for digit and DTMF timeouts (tests pass a fake one). Packet pacing always
     /// runs on the real clock.</summary>
     public MediaEngine(MediaEngineOptions options, ILoggerFactory? loggers, TimeProvider time)
+        : this(options, loggers, time, pacedByCaller: false)
+    {
+    }
+
+    /// <summary>With <paramref name="pacedByCaller"/>, no pacing thread runs: a test calls <see cref="RunTicks"/> and
+    /// so decides exactly how many frames are sent, recorded and mixed, whatever the load on the machine.</summary>
+    internal MediaEngine(MediaEngineOptions options, ILoggerFactory? loggers, TimeProvider time, bool pacedByCaller)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.PortMin < 1 || options.PortMax > 65535 || options.PortMin > options.PortMax)
@@ -52,6 +61,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
         Loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = Loggers.CreateLogger<MediaEngine>();
         _nextPort = FirstEvenPort;
+        _pacedByCaller = pacedByCaller;
     }
 
     public MediaEngineOptions Options { get; }
@@ -67,7 +77,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_thread is not null || _stopping)
+            if (_thread is not null || _stopping || _pacedByCaller)
             {
                 return;
             }
@@ -139,6 +149,23 @@ public sealed partial class MediaEngine : IAsyncDisposable
     /// <summary>Pacing ticks so far (run or skipped).</summary>
     internal long Ticks => Interlocked.Read(ref _tick);
 
+    /// <summary>Datagrams the streams' receive loops have finished handling (delivered to taps, digits reported, or
+    /// dropped): a caller-paced test waits for this to reach the packets sent before it runs the next tick.</summary>
+    internal long DatagramsHandled => Interlocked.Read(ref _datagramsHandled);
+
+    /// <summary>Runs <paramref name="count"/> pacing ticks now, on the calling thread (caller-paced engines only).</summary>
+    internal void RunTicks(int count)
+    {
+        if (!_pacedByCaller)
+        {
+            throw new InvalidOperationException("The pacing thread drives this engine");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            RunTick(Interlocked.Increment(ref _tick) - 1, Stopwatch.GetTimestamp());
+        }
+    }
+
     /// <summary>Ticks the pacing loop skipped because it woke more than <see cref="MaxCatchUpTicks"/> late.</summary>
     public long TicksSkipped => Interlocked.Read(ref _ticksSkipped);
 
@@ -150,6 +177,8 @@ public sealed partial class MediaEngine : IAsyncDisposable
     internal void CountReceived() => Interlocked.Increment(ref _packetsReceived);
 
     internal void CountDropped() => Interlocked.Increment(ref _packetsDropped);
+
+    internal void CountHandled() => Interlocked.Increment(ref _datagramsHandled);
 
     /// <summary>Called by the pacing thread after each send.</summary>
     internal void RecordLateness(long deadline) =>

@@ -120,6 +120,10 @@ internal sealed class SipTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>An open connection a peer made from <paramref name="remote"/>, or null.</summary>
+    public SipTcpConnection? OpenConnectionFrom(IPEndPoint remote) =>
+        _tcp.TryGetValue(remote, out var connection) && connection.IsOpen ? connection : null;
+
     public void Send(byte[] data, IPEndPoint to, SipTcpConnection? connection)
     {
         if (connection is not null)

@@ -27,5 +27,6 @@ public sealed class SipCallTests
     [InlineData(603, "rejected")]
     [InlineData(404, "unknown_number")]
     [InlineData(503, "unreachable")]
+    [InlineData(430, "unreachable")] // a TCP phone whose connection closed (RFC 5626 Flow Failed)
     public void A_failed_dial_is_named_for_the_call_record(int status, string reason) => Assert.Equal(reason, SipCall.DialFailure(status));
 }

@@ -37,26 +37,48 @@ public static class CallRecordingFile
     public static TimeSpan ToneDuration(string path, int channel, int hz)
     {
         var (channels, samples) = Read(path);
-        const int size = 400; // 50 ms at 8 kHz
         var frames = samples.Length / channels;
-        var coefficient = 2 * Math.Cos(2 * Math.PI * hz / 8000.0);
         var windows = 0;
-        for (var start = 0; start + size <= frames; start += size)
+        for (var start = 0; start + Window <= frames; start += Window)
         {
-            double s1 = 0, s2 = 0, energy = 0;
-            for (var f = start; f < start + size; f++)
-            {
-                double x = samples[f * channels + channel];
-                energy += x * x;
-                var s0 = x + coefficient * s1 - s2;
-                s2 = s1;
-                s1 = s0;
-            }
-            var power = s1 * s1 + s2 * s2 - coefficient * s1 * s2; // ≈ (N·A/2)² for a pure tone of amplitude A
-            // A pure tone gives power / energy ≈ N/2; a mix with other voices a fair share of it.
-            if (energy > size * 300.0 * 300.0 && power / energy > size / 2.0 * 0.1) windows++;
+            if (Carries(samples, channels, channel, start, hz)) windows++;
         }
         return TimeSpan.FromMilliseconds(windows * 50);
+    }
+
+    /// <summary>For each 50 ms window of one channel, the first of <paramref name="tones"/> it carried clearly, or 0:
+    /// the order in which a listener heard them.</summary>
+    public static int[] ToneTimeline(string path, int channel, params int[] tones)
+    {
+        var (channels, samples) = Read(path);
+        var frames = samples.Length / channels;
+        var timeline = new int[frames / Window];
+        for (var w = 0; w < timeline.Length; w++)
+        {
+            timeline[w] = tones.FirstOrDefault(hz => Carries(samples, channels, channel, w * Window, hz));
+        }
+        return timeline;
+    }
+
+    private const int Window = 400; // 50 ms at 8 kHz
+
+    /// <summary>Whether the window carries a tone of <paramref name="hz"/> clearly: its Goertzel power is a large share of
+    /// the window's energy and the window is not faint.</summary>
+    private static bool Carries(short[] samples, int channels, int channel, int start, int hz)
+    {
+        var coefficient = 2 * Math.Cos(2 * Math.PI * hz / 8000.0);
+        double s1 = 0, s2 = 0, energy = 0;
+        for (var f = start; f < start + Window; f++)
+        {
+            double x = samples[f * channels + channel];
+            energy += x * x;
+            var s0 = x + coefficient * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        var power = s1 * s1 + s2 * s2 - coefficient * s1 * s2; // ≈ (N·A/2)² for a pure tone of amplitude A
+        // A pure tone gives power / energy ≈ N/2; a mix with other voices a fair share of it.
+        return energy > Window * 300.0 * 300.0 && power / energy > Window / 2.0 * 0.1;
     }
 
     private static (int Channels, short[] Samples) Read(string path)

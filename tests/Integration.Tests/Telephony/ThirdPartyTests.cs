@@ -4,10 +4,10 @@ using Hotline.Seats;
 namespace Hotline.Tests.Telephony;
 
 /// <summary>
-/// Calls with more than two phones, all real: agents' and the supervisor's baresip phones registered with the edge,
-/// outside phones (a citizen, a department's liaison line) listening where the outbound gateway points, a sipp
-/// caller. Each phone sends its own steady tone, so who heard whom is read from what each phone decoded and from
-/// the call's two-channel recording.
+/// Calls with more than two phones, and an agent holding a call, all real: agents' and the supervisor's baresip phones
+/// registered with the edge, outside phones (a citizen, a department's liaison line) listening where the outbound
+/// gateway points, a sipp caller. Each phone sends its own steady tone, so who heard whom is read from what each
+/// phone decoded and from the call's two-channel recording.
 /// </summary>
 [Collection(TelephonyCollection.Name)]
 public sealed class ThirdPartyTests(TelephonyFixture hotline)
@@ -266,6 +266,58 @@ public sealed class ThirdPartyTests(TelephonyFixture hotline)
         await colleague.LogoutAsync();
         if ((await seat.GetAsync()).State == SeatState.Wrapup) await seat.WrapUpDoneAsync();
         await seat.LogoutAsync();
+    }
+
+    /// <summary>The hold music with no <c>waiting_music</c> prompt installed: the ringback cadence, 425 Hz one second in five.</summary>
+    private const int HoldMusicTone = 425;
+    private const int HoldingAgentTone = 1000; // far from 425 Hz, so a 50 ms window tells them apart
+
+    [Fact]
+    public async Task An_agent_holds_the_caller_hears_the_hold_music_and_after_resuming_hears_the_agent_again()
+    {
+        await using var phone = await RegisteredPhoneAsync("1022", HoldingAgentTone);
+        var (seat, caller) = await CallerTalkingToAsync("1022");
+        var callId = (await seat.GetAsync()).CallId!;
+        var live = await LiveRecordingAsync(callId);
+        await Eventually.HoldsAsync(() => Task.FromResult(CallRecordingFile.ToneDuration(live, channel: 1, HoldingAgentTone) > Heard),
+            "the caller hears the agent").Explained(this, phone);
+
+        await seat.HoldAsync(true);
+        Assert.True((await hotline.Grains.GetGrain<ICallGrain>(callId).GetAsync()).OnHold);
+        // Two bursts of the cadence: the music loops for as long as the hold lasts.
+        await Eventually.HoldsAsync(() => Task.FromResult(Segments(live).Count(t => t == HoldMusicTone) >= 2),
+            "the caller hears the hold music twice", TimeSpan.FromSeconds(20)).Explained(this, phone);
+        await seat.HoldAsync(false);
+        await Eventually.HoldsAsync(() => Task.FromResult(Segments(live).SkipWhile(t => t != HoldMusicTone).Contains(HoldingAgentTone)),
+            "the caller hears the agent again after the music").Explained(this, phone);
+
+        await seat.HangupAsync();
+        var result = await caller;
+        Assert.True(result.ExitCode == 0, $"{result}\n--- silo ---\n{hotline.SiloLogTail()}");
+        // What the caller heard, in order: the agent, then only music (and its pauses) while held, then the agent again.
+        var heard = Segments(await RecordingAsync(callId));
+        int firstMusic = heard.IndexOf(HoldMusicTone), lastMusic = heard.LastIndexOf(HoldMusicTone);
+        Assert.True(heard.IndexOf(HoldingAgentTone) is >= 0 and var agent && agent < firstMusic, $"agent before music: {string.Join(",", heard)}");
+        Assert.DoesNotContain(HoldingAgentTone, heard.GetRange(firstMusic, lastMusic - firstMusic + 1));
+        Assert.Contains(HoldingAgentTone, heard.Skip(lastMusic));
+        await seat.WrapUpDoneAsync();
+        await seat.LogoutAsync(); // out of the shared queue, so no later test's caller rings this test's phone
+    }
+
+    /// <summary>What the caller's channel carried, one entry per stretch of the agent's voice or the hold music (at
+    /// least 200 ms, so a window at a switch-over does not count as hearing; a pause between two bursts of music splits them).</summary>
+    private static List<int> Segments(string recording)
+    {
+        var segments = new List<int>();
+        var timeline = CallRecordingFile.ToneTimeline(recording, channel: 1, HoldingAgentTone, HoldMusicTone);
+        for (var start = 0; start < timeline.Length;)
+        {
+            var end = start;
+            while (end < timeline.Length && timeline[end] == timeline[start]) end++;
+            if (timeline[start] != 0 && end - start >= 4) segments.Add(timeline[start]);
+            start = end;
+        }
+        return segments;
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------

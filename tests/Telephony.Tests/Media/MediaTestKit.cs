@@ -22,6 +22,24 @@ internal static class MediaTestKit
         new(new MediaEngineOptions { BindAddress = IPAddress.Loopback, PortMin = portMin, PortMax = portMin + 199 },
             null, time ?? TimeProvider.System);
 
+    /// <summary>An engine on 127.0.0.1 with no pacing thread: the test sends every frame with <see cref="PaceAsync"/>.</summary>
+    public static MediaEngine CallerPacedEngine(int portMin) =>
+        new(new MediaEngineOptions { BindAddress = IPAddress.Loopback, PortMin = portMin, PortMax = portMin + 199 },
+            null, TimeProvider.System, pacedByCaller: true);
+
+    /// <summary>Runs <paramref name="ticks"/> ticks of a caller-paced engine whose streams talk to each other; after
+    /// each tick it waits until every packet sent has been received and handled, so the next tick sees it (the
+    /// outcome depends on the number of ticks, never on how busy the machine is).</summary>
+    public static async Task PaceAsync(this MediaEngine engine, int ticks)
+    {
+        for (int i = 0; i < ticks; i++)
+        {
+            engine.RunTicks(1);
+            long sent = engine.GetStats().PacketsSent;
+            await Eventually(() => engine.DatagramsHandled >= sent, $"the {sent} packets sent to be handled");
+        }
+    }
+
     /// <summary>Waits for a condition that the pacing or receive threads make true, without a fixed sleep.</summary>
     public static async Task Eventually(Func<bool> condition, string what)
     {
