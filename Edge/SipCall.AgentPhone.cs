@@ -68,7 +68,16 @@ public sealed partial class SipCall
         if (bridgeNow) return;
         try
         {
-            await _grain.AnswerAsync(jobNo); // the grain then asks ConnectToSeatAsync to bridge
+            // The grain records the answer; this edge saw the phone answer, so it connects the audio itself.
+            var answered = await _grain.PhoneAnsweredAsync(jobNo);
+            if (answered is { State: CallState.Talking } && answered.SeatJobNo == jobNo)
+            {
+                _ivr.Cancel();
+                lock (_gate)
+                {
+                    if (!_over && _agent == leg && _agentJobNo == jobNo) RewireAudio();
+                }
+            }
         }
         catch (DomainException e)
         {

@@ -129,14 +129,10 @@ public sealed partial class SipCall : ICallMedia
         {
             // Said at once: ringing a phone the edge cannot reach would only end in a ring-no-answer.
             _logger.LogWarning("Phone of seat {JobNo} cannot be rung for call {CallId}: {Reason}", jobNo, CallId, why);
-            throw new DomainException(PhoneUnreachable, $"The phone of seat {jobNo} cannot be rung: {why}.", status: 503);
+            throw new DomainException(CallErrors.PhoneUnreachable, $"The phone of seat {jobNo} cannot be rung: {why}.", status: 503);
         }
         _ = Task.Run(() => DialAgentAsync(jobNo, contact));
     }
-
-    /// <summary>The code <see cref="OfferToSeatAsync"/> fails with when the seat's phone is registered but cannot be
-    /// reached from this edge (a TCP phone whose connection closed).</summary>
-    public const string PhoneUnreachable = "seat.phone_unreachable";
 
     public Task WithdrawOfferAsync(string jobNo)
     {

@@ -67,8 +67,15 @@ public interface ICallGrain : IGrainWithStringKey, Hotline.Cluster.IReannounce
 
     // Between grains.
     [Alias("TryOffer")] Task<OfferResult> TryOfferAsync(string queueId, string jobNo, int ringTimeoutSeconds);
-    /// <summary>The seat answers the offer (desk button, or the agent's phone).</summary>
+    /// <summary>The seat answers the offer from the desk: the grain asks the edge to connect the audio once the phone is up.</summary>
     [Alias("Answer")] Task<CallSnapshot> AnswerAsync(string jobNo);
+    /// <summary>
+    /// The agent's phone answered the offer: the same decision as <see cref="AnswerAsync"/>, but the edge that saw the answer
+    /// connects the audio itself when the call comes back talking at that seat (no "connect" round trip from the grain).
+    /// </summary>
+    [Alias("PhoneAnswered")] Task<CallSnapshot> PhoneAnsweredAsync(string jobNo);
+    /// <summary>The edge could not ring the seat's phone at all (<see cref="CallErrors.PhoneUnreachable"/>): the offer rings out now.</summary>
+    [Alias("PhoneUnreachable")] Task PhoneUnreachableAsync(string jobNo, DateTimeOffset offeredAt);
     [Alias("Hold")] Task<CallSnapshot> HoldAsync(string jobNo, bool onHold);
     [Alias("Transfer")] Task<CallSnapshot> TransferAsync(string jobNo, TransferTarget target);
     /// <summary>The seat finished after-call work for this call.</summary>
