@@ -67,26 +67,27 @@ public sealed class CampaignPlan(CampaignState state)
 
     public CaseState? CaseOfCall(string callId) => state.Cases.FirstOrDefault(c => c.CallId == callId);
 
+    /// <summary>Attempts whose call has not ended: each holds a line until it does.</summary>
+    public IEnumerable<CallAttempt> OpenAttempts => state.Attempts.Where(a => a.EndedAt is null);
+
     /// <summary>The respondent answered: the interviewer talks, and gives the disposition at the end.</summary>
     public bool Answered(string callId, DateTimeOffset now)
     {
-        if (CaseOfCall(callId) is not { Status: CaseStatus.Dialling } c) return false;
-        c.Status = CaseStatus.Interviewing;
-        UpdateAttempt(callId, a => a with { AnsweredAt = a.AnsweredAt ?? now });
+        if (state.Attempts.FindLastIndex(a => a.CallId == callId) is var i && (i < 0 || state.Attempts[i].AnsweredAt is not null)) return false;
+        UpdateAttempt(callId, a => a with { AnsweredAt = now });
+        if (CaseOfCall(callId) is { Status: CaseStatus.Dialling } c) c.Status = CaseStatus.Interviewing;
         return true;
     }
 
     /// <summary>
-    /// The call is over. Never answered: the network's reason is the outcome. Answered: the line is free, and the case
-    /// waits for the interviewer's disposition.
+    /// The call is over and its line free. Never answered: the network's reason is the outcome. Answered: the case
+    /// waits for the interviewer's disposition, unless it has it already.
     /// </summary>
     public bool CallEnded(string callId, string? reason, DateTimeOffset now)
     {
-        if (CaseOfCall(callId) is not { } c) return false;
-        var open = state.Attempts.LastOrDefault(a => a.CallId == callId) is { EndedAt: null };
-        if (!open) return false;
+        if (state.Attempts.LastOrDefault(a => a.CallId == callId) is not { EndedAt: null }) return false;
         UpdateAttempt(callId, a => a with { EndedAt = now, Reason = a.Reason ?? reason });
-        if (c.Status == CaseStatus.Dialling) Apply(c, Dispositions.FromDialFailure(reason), null, now);
+        if (CaseOfCall(callId) is { Status: CaseStatus.Dialling } c) Apply(c, Dispositions.FromDialFailure(reason), null, now);
         return true;
     }
 

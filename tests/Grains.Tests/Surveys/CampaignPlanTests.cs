@@ -89,6 +89,19 @@ public class CampaignPlanTests
     }
 
     [Fact]
+    public void A_disposition_given_while_the_respondent_is_still_on_the_line_keeps_the_line_until_the_call_ends()
+    {
+        var plan = Plan(1, null, Case("1"), Case("2"));
+        plan.StartAttempt(plan.NextDue(Monday10)!, "c1", "6001", Monday10);
+        plan.Answered("c1", Monday10);
+        plan.Dispose("c1", Disposition.Complete, null, Monday10.AddMinutes(4));
+        Assert.Equal((1, 0), (plan.LinesInUse, plan.LinesToOpen(5)));
+        Assert.True(plan.CallEnded("c1", null, Monday10.AddMinutes(5)));
+        Assert.Equal((0, 1), (plan.LinesInUse, plan.LinesToOpen(5)));
+        Assert.Equal(Disposition.Complete, plan.State.Cases[0].Final);
+    }
+
+    [Fact]
     public void An_appointment_is_due_at_the_time_the_respondent_named()
     {
         var plan = Plan(60, null, Case("1"));
