@@ -30,6 +30,7 @@ app.MapIvrApi();
 app.MapPublicTicketsApi();
 app.MapRecordingsApi();
 app.MapSurveysApi();
+app.MapSurveyCampaignsApi();
 app.MapEventsApi();
 app.MapHotlineIntegrations();
 app.MapKnowledgeApi();

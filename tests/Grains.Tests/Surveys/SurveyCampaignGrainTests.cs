@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Hotline.Calls;
 using Hotline.Surveys;
 using Hotline.Tests.Cluster;
@@ -12,31 +11,6 @@ public sealed class FakeDiallerCluster : HotlineCluster
     public FakeCampaignDialer Dialer { get; } = new();
 
     protected override void ConfigureSilo(ISiloBuilder silo) => silo.Services.AddSingleton<ICampaignDialer>(Dialer);
-}
-
-public sealed class FakeCampaignDialer : ICampaignDialer
-{
-    public ConcurrentDictionary<string, bool> FreeSeats { get; } = new();
-    public ConcurrentDictionary<string, CallReport> Reports { get; } = new();
-    public ConcurrentQueue<(string CallId, OutboundCall Call)> Dials { get; } = new();
-    /// <summary>Dials the fake acts as if never placed (the silo died on the way).</summary>
-    public ConcurrentDictionary<string, bool> Lose { get; } = new();
-    public DialRefusal? RefuseAll { get; set; }
-
-    public Task<bool> IsFreeAsync(string jobNo) => Task.FromResult(FreeSeats.GetValueOrDefault(jobNo));
-
-    public Task<DialRefusal?> DialAsync(string callId, OutboundCall call)
-    {
-        if (RefuseAll is { } refusal) return Task.FromResult<DialRefusal?>(refusal);
-        if (Lose.TryRemove(callId, out _)) return Task.FromResult<DialRefusal?>(null);
-        Dials.Enqueue((callId, call));
-        Reports.TryAdd(callId, new CallReport(CallProgress.Dialling, false, null));
-        FreeSeats[call.JobNo] = false;
-        return Task.FromResult<DialRefusal?>(null);
-    }
-
-    public Task<CallReport> ReportAsync(string callId) =>
-        Task.FromResult(Reports.GetValueOrDefault(callId) ?? new CallReport(CallProgress.NotStarted, false, null));
 }
 
 /// <summary>The campaign grain's dialling rounds, with the calls' outcomes played by the test and time on the test clock.</summary>

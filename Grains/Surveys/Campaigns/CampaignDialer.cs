@@ -59,11 +59,18 @@ public sealed class CallGrainCampaignDialer(IGrainFactory grains) : ICampaignDia
 
     public async Task<CallReport> ReportAsync(string callId)
     {
-        var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+        CallSnapshot call;
+        try
+        {
+            call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+        }
+        catch (DomainException e) when (e.Code == "call.not_found")
+        {
+            return new(CallProgress.NotStarted, false, null);
+        }
         var answered = call.AnsweredAt is not null;
         return call.State switch
         {
-            CallState.Arrived when call.ArrivedAt == default => new(CallProgress.NotStarted, false, null),
             CallState.Dialing => new(CallProgress.Dialling, false, null),
             _ when call.State.IsFinal() || call.State == CallState.Wrapup => new(CallProgress.Ended, answered, call.EndReason),
             _ => new(answered ? CallProgress.Talking : CallProgress.Dialling, answered, null),
