@@ -37,10 +37,17 @@ public static class SurveyInterviewsApi
 
     internal static async Task<Results<Ok<InterviewView>, ProblemHttpResult>> Current(IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)
     {
-        var seat = await services.GetRequiredService<IClusterClient>().GetGrain<ISeatGrain>(user.JobNo()).GetAsync();
-        if (seat.CallId is not { } callId || CampaignOf(callId) is null)
-            return ApiProblems.Problem(StatusCodes.Status404NotFound, CampaignProblems.InterviewNotFound, "No campaign call at your seat now.");
-        return await Get(callId, services, user, ct);
+        var cluster = services.GetRequiredService<IClusterClient>();
+        var seat = await cluster.GetGrain<ISeatGrain>(user.JobNo()).GetAsync();
+        if (seat.CallId is { } callId && CampaignOf(callId) is not null) return await Get(callId, services, user, ct);
+        // A call on the simulated trunk holds no seat: ask the campaigns still going which case is at this seat.
+        foreach (var row in await SurveyCampaignsApi.Store(services).ListAsync(ct))
+        {
+            var grain = SurveyCampaignsApi.Grain(services, row.Id);
+            if ((await grain.GetAsync()).Status is CampaignStatus.Draft or CampaignStatus.Finished) continue;
+            if (await grain.GetOpenCaseOfSeatAsync(user.JobNo()) is { CallId: { } open, Status: CaseStatus.Interviewing }) return await Get(open, services, user, ct);
+        }
+        return ApiProblems.Problem(StatusCodes.Status404NotFound, CampaignProblems.InterviewNotFound, "No answered campaign call at your seat now.");
     }
 
     internal static async Task<Results<Ok<InterviewView>, ProblemHttpResult>> Get(string callId, IServiceProvider services, ClaimsPrincipal user, CancellationToken ct)

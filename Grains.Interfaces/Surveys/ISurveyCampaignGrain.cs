@@ -20,6 +20,8 @@ public interface ISurveyCampaignGrain : IGrainWithIntegerKey
     [Alias("GetCases")] Task<IReadOnlyList<CaseSnapshot>> GetCasesAsync(int offset, int limit);
     /// <summary>The case a call of this campaign is about, or null.</summary>
     [Alias("GetCaseOfCall")] Task<CaseSnapshot?> GetCaseOfCallAsync(string callId);
+    /// <summary>The case this interviewer's seat is dialling or interviewing now, if any (the interviewer's screen finds its call).</summary>
+    [Alias("GetOpenCaseOfSeat")] Task<CaseSnapshot?> GetOpenCaseOfSeatAsync(string jobNo);
     /// <summary>The call-attempt record (拨打记录), newest last.</summary>
     [Alias("GetAttempts")] Task<IReadOnlyList<CallAttempt>> GetAttemptsAsync();
     /// <summary>

@@ -27,7 +27,9 @@ public sealed class SurveyCampaignGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _dialer = ServiceProvider.GetService<ICampaignDialer>() ?? new CallGrainCampaignDialer(GrainFactory);
+        _dialer = ServiceProvider.GetService<ICampaignDialer>()
+            ?? (SimulatedCampaignDialer.Applies(ServiceProvider) ? new SimulatedCampaignDialer(GrainFactory, time) : new CallGrainCampaignDialer(GrainFactory));
+        if (_dialer is SimulatedCampaignDialer) logger.LogInformation("Campaign {CampaignId} dials on the simulated trunk (this silo cannot dial out)", CampaignId);
         // A campaign that was running when its silo died resumes where it is: the cases in flight are followed up first.
         if (state.State.Status == CampaignStatus.Running) StartTimer();
         return Task.CompletedTask;
@@ -85,6 +87,9 @@ public sealed class SurveyCampaignGrain(
         var c = caseId is null ? null : state.State.Cases.FirstOrDefault(x => x.Case.CaseId == caseId);
         return Task.FromResult(c?.Snapshot());
     }
+
+    public Task<CaseSnapshot?> GetOpenCaseOfSeatAsync(string jobNo) =>
+        Task.FromResult(state.State.Cases.FirstOrDefault(c => c.JobNo == jobNo && c.Status is CaseStatus.Dialling or CaseStatus.Interviewing)?.Snapshot());
 
     public Task<IReadOnlyList<CallAttempt>> GetAttemptsAsync() => Task.FromResult<IReadOnlyList<CallAttempt>>(state.State.Attempts.ToArray());
 

@@ -240,6 +240,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ["/admin/{Section}"] = [Admin],
         ["/audit"] = [Admin, Auditor],
         ["/surveys"] = SurveyReaders,
+        ["/campaigns"] = CampaignReaders,
+        ["/interview"] = Interviewers,
         ["/knowledge"] = KnowledgeReaders,
         ["/integrations"] = [Admin],
     };
