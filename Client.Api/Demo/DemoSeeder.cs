@@ -169,6 +169,7 @@ internal sealed partial class DemoSeeder(
                 {
                     await SeedQueuesAsync();
                     await SeedCaseDataAsync();
+                    await Surveys.CampaignDemo.SeedAsync(services, stoppingToken);
                     break;
                 }
                 catch (Exception e) when (e is TimeoutException or OrleansException)

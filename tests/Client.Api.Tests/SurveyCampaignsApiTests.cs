@@ -199,4 +199,23 @@ public sealed class SurveyCampaignsApiTests(ApiFixture api) : IClassFixture<ApiF
         await (await desk.PostAsJsonAsync("/api/return-visits/campaigns", new { name = "再回访", department = "housing", from, to = DateTimeOffset.UtcNow.AddMinutes(1), seats = new[] { "8101" } }))
             .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "return_visit.no_orders");
     }
+
+    [Fact]
+    public async Task The_campaign_interview_and_return_visit_routes_are_in_the_OpenAPI_document_and_the_demo_campaign_is_ready()
+    {
+        var openApi = await api.Anonymous().GetOkAsync("/openapi/v1.json");
+        var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        foreach (var path in new[]
+        {
+            "/api/surveys/campaigns", "/api/surveys/campaigns/{id}", "/api/surveys/campaigns/{id}/start", "/api/surveys/campaigns/{id}/pause",
+            "/api/surveys/campaigns/{id}/cases", "/api/surveys/campaigns/{id}/attempts", "/api/surveys/interviews/current",
+            "/api/surveys/interviews/{callId}", "/api/surveys/interviews/{callId}/answers/{questionId}", "/api/surveys/interviews/{callId}/disposition",
+            "/api/return-visits/campaigns", "/api/return-visits/satisfaction",
+        })
+            Assert.Contains(path, paths);
+
+        var lead = await api.SignedInAsync("6001");
+        var demo = (await lead.GetOkAsync("/api/surveys/campaigns")).EnumerateArray().Single(c => c.Str("name") == "2026 民主评议电话调查（演示）");
+        Assert.Equal(("draft", 120), (demo.Str("status"), demo.GetProperty("cases").GetInt32()));
+    }
 }
