@@ -9,14 +9,16 @@ namespace Hotline.Surveys;
 /// A campaign's dialler: every second it follows its calls in flight and places calls for its free interviewers
 /// (progressive pacing, within the line budget and the calling window, stopping strata whose quota is met). The
 /// decisions are <see cref="CampaignPlan"/>'s; this class persists and places calls through <see cref="ICampaignDialer"/>.
-/// Not reentrant: one round at a time, so two rounds never pick the same case.
+/// Not reentrant: one round at a time, so two rounds never pick the same case. A running campaign keeps a reminder, so
+/// when its silo dies the campaign wakes on a survivor within a minute and follows its calls in flight from its state.
 /// </summary>
 [GrainType("survey-campaign")]
 public sealed class SurveyCampaignGrain(
     [PersistentState("campaign", "hotline")] IPersistentState<CampaignState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
-    ILogger<SurveyCampaignGrain> logger) : Grain, ISurveyCampaignGrain
+    ILogger<SurveyCampaignGrain> logger) : Grain, ISurveyCampaignGrain, IRemindable
 {
+    private const string KeepDialling = "keep-dialling";
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
     private ICampaignDialer _dialer = null!;
     private CallingWindow? _window;
@@ -61,6 +63,7 @@ public sealed class SurveyCampaignGrain(
         }
         _window = null; // the work calendar may have changed since
         StartTimer();
+        await this.RegisterOrUpdateReminder(KeepDialling, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         return Snapshot();
     }
 
@@ -129,6 +132,18 @@ public sealed class SurveyCampaignGrain(
         if (changed) await state.WriteStateAsync();
         if (state.State.Status != CampaignStatus.Running && plan.LinesInUse == 0) StopTimer();
         return Snapshot();
+    }
+
+    /// <summary>The campaign is alive somewhere: dialling resumes here if its silo died, and the reminder goes once nothing is left to follow.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != KeepDialling) return;
+        if (state.State.Status == CampaignStatus.Running || Plan.LinesInUse > 0)
+        {
+            StartTimer();
+            return;
+        }
+        if (await this.GetReminder(KeepDialling) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
     /// <summary>Reads how the case's call went and applies it; true when the case changed.</summary>
