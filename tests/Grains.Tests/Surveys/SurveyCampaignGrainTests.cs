@@ -222,3 +222,59 @@ public sealed class SurveyCampaignCallPathTests(PendingDialCluster cluster) : Cl
         Assert.Equal(Disposition.Complete, done.Final);
     }
 }
+
+/// <summary>Fake dialling on a cluster whose silos notice a dead peer within seconds.</summary>
+public sealed class FakeDiallerFailoverCluster : HotlineCluster
+{
+    public FakeCampaignDialer Dialer { get; } = new();
+
+    protected override void ConfigureSilo(ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton<ICampaignDialer>(Dialer);
+        silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+            o.NumMissedProbesLimit = 1;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+        });
+    }
+}
+
+/// <summary>The campaign's silo dies with calls in flight: it comes back on the survivor from its state.</summary>
+public sealed class SurveyCampaignSiloLossTests() : ClusterTest(new FakeDiallerFailoverCluster()), IAsyncLifetime
+{
+    public Task InitializeAsync() => Cluster.InitializeAsync();
+    public Task DisposeAsync() => Cluster.DisposeAsync();
+
+    [Fact]
+    public async Task When_the_campaigns_silo_dies_its_lines_and_interviews_carry_on_elsewhere_and_no_number_is_dialled_twice()
+    {
+        var dialer = ((FakeDiallerFailoverCluster)Cluster).Dialer;
+        dialer.FreeSeats["loss-1"] = dialer.FreeSeats["loss-2"] = true;
+        var campaign = Client.GetGrain<ISurveyCampaignGrain>(424242);
+        await campaign.ConfigureAsync(new CampaignSettings
+        {
+            Name = "失效测试", Lines = 2, Seats = ["loss-1", "loss-2"], Retries = Dispositions.DefaultRetries,
+            WindowStart = TimeOnly.MinValue, WindowEnd = TimeOnly.MaxValue, WorkingDaysOnly = false,
+        }, [new CampaignCase("1", "13900000001", "s", null, null, null), new CampaignCase("2", "13900000002", "s", null, null, null)]);
+        await campaign.StartAsync();
+        await campaign.TickAsync();
+        Assert.Equal(2, dialer.Dials.Count);
+        dialer.Reports["svy-424242-1-1"] = new CallReport(CallProgress.Talking, true, null);
+        await campaign.TickAsync();
+
+        await Cluster.KillSiloAsync(Assert.IsType<Orleans.Runtime.SiloAddress>(Cluster.SiloOf(campaign)));
+
+        var after = await campaign.GetAsync(); // woken on the survivor from its stored state
+        Assert.Equal((CampaignStatus.Running, 2, 2, 1), (after.Status, after.LinesInUse, after.Attempts, after.Interviewing));
+        await campaign.TickAsync();
+        Assert.Equal(["svy-424242-1-1", "svy-424242-2-1"], dialer.Dials.Select(d => d.CallId).Order(StringComparer.Ordinal));
+
+        await campaign.DisposeAsync(new CaseDisposition("svy-424242-1-1", Disposition.Complete, null, "loss-1"));
+        dialer.Reports["svy-424242-1-1"] = new CallReport(CallProgress.Ended, true, "caller_hangup");
+        dialer.Reports["svy-424242-2-1"] = new CallReport(CallProgress.Ended, false, "unknown_number");
+        var done = await campaign.TickAsync();
+        Assert.Equal((CampaignStatus.Finished, 0), (done.Status, done.LinesInUse));
+        Assert.Equal(2, dialer.Dials.Count);
+    }
+}
