@@ -78,8 +78,11 @@ public static class SurveyCampaignsApi
         var cases = await Store(services).DrawCasesAsync(draw.Id, ct);
         settings = settings! with
         {
-            Name = name!, Kind = CampaignKind.Survey, Quotas = quotas,
-            QuestionnaireId = version.Id, QuestionnaireVersion = version.Version,
+            Name = name!,
+            Kind = CampaignKind.Survey,
+            Quotas = quotas,
+            QuestionnaireId = version.Id,
+            QuestionnaireVersion = version.Version,
         };
         var id = await Store(services).CreateAsync(name!, "survey", draw.Id, version.Id, version.Version, null, null, null, user.JobNo(), ct);
         return await ConfigureAsync(services, id, settings, cases, ct);
@@ -119,7 +122,11 @@ public static class SurveyCampaignsApi
         var attempts = maxAttempts ?? 5;
         return new CampaignSettings
         {
-            Lines = lines ?? 60, Seats = jobNos, WindowStart = start!.Value, WindowEnd = end!.Value, WorkingDaysOnly = workingDaysOnly ?? true,
+            Lines = lines ?? 60,
+            Seats = jobNos,
+            WindowStart = start!.Value,
+            WindowEnd = end!.Value,
+            WorkingDaysOnly = workingDaysOnly ?? true,
             Retries = Dispositions.DefaultRetries.Select(r => r with { MaxAttempts = r.Outcome == Disposition.Appointment ? attempts + 1 : attempts }).ToArray(),
         };
     }

@@ -36,9 +36,14 @@ internal static class CampaignDemo
         var cases = await store.DrawCasesAsync(draw.Id, ct);
         var settings = new CampaignSettings
         {
-            Name = Name, Kind = CampaignKind.Survey, Lines = 60, Seats = ["1001", "1002", "1003", "1004"],
-            Retries = Dispositions.DefaultRetries, Quotas = draw.Strata.ToDictionary(s => s.Stratum, _ => 3),
-            QuestionnaireId = questionnaire.Id, QuestionnaireVersion = questionnaire.Version,
+            Name = Name,
+            Kind = CampaignKind.Survey,
+            Lines = 60,
+            Seats = ["1001", "1002", "1003", "1004"],
+            Retries = Dispositions.DefaultRetries,
+            Quotas = draw.Strata.ToDictionary(s => s.Stratum, _ => 3),
+            QuestionnaireId = questionnaire.Id,
+            QuestionnaireVersion = questionnaire.Version,
         };
         var id = await store.CreateAsync(Name, "survey", draw.Id, questionnaire.Id, questionnaire.Version, null, null, null, SurveyDemo.User, ct);
         await SurveyCampaignsApi.ConfigureAsync(services, id, settings, cases, ct);

@@ -18,7 +18,8 @@ public sealed class SurveyCampaignsApiTests(ApiFixture api) : IClassFixture<ApiF
         var frame = (await lead.GetOkAsync("/api/surveys/frames")).EnumerateArray().First(f => f.Str("name").Contains("民主评议演示"));
         var draw = await lead.PostOkAsync($"/api/surveys/frames/{frame.GetProperty("id").GetInt64()}/draws", new
         {
-            seed = 7L, stratifyBy = new[] { "department", "source" },
+            seed = 7L,
+            stratifyBy = new[] { "department", "source" },
             targets = new[] { new { values = new Dictionary<string, string> { ["department"] = "housing", ["source"] = "hotline" }, size = 3 } },
         });
         return (lead, draw.GetProperty("id").GetInt64(), draw.GetProperty("strata")[0].Str("stratum"));
@@ -26,9 +27,16 @@ public sealed class SurveyCampaignsApiTests(ApiFixture api) : IClassFixture<ApiF
 
     private static object Campaign(long drawId, string stratum, string seat, int quota = 1) => new
     {
-        name = "住建局评议", drawId, questionnaireId = "demo-evaluation", lines = 60, seats = new[] { seat },
+        name = "住建局评议",
+        drawId,
+        questionnaireId = "demo-evaluation",
+        lines = 60,
+        seats = new[] { seat },
         // Round the clock, every day: the test does not depend on when it runs.
-        windowStart = "00:00", windowEnd = "23:59", workingDaysOnly = false, maxAttempts = 3,
+        windowStart = "00:00",
+        windowEnd = "23:59",
+        workingDaysOnly = false,
+        maxAttempts = 3,
         quotas = new Dictionary<string, int> { [stratum] = quota },
     };
 
@@ -123,7 +131,11 @@ public sealed class SurveyCampaignsApiTests(ApiFixture api) : IClassFixture<ApiF
         Assert.Equal(["lines", "seats", "windowStart"], fields.Order(StringComparer.Ordinal));
         var badQuota = await (await lead.PostAsJsonAsync("/api/surveys/campaigns", new
         {
-            name = "x", drawId, questionnaireId = "demo-evaluation", seats = new[] { "1001" }, quotas = new Dictionary<string, int> { ["department=none|source=x"] = 3 },
+            name = "x",
+            drawId,
+            questionnaireId = "demo-evaluation",
+            seats = new[] { "1001" },
+            quotas = new Dictionary<string, int> { ["department=none|source=x"] = 3 },
         })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
         Assert.True(badQuota.GetProperty("errors").TryGetProperty("quotas.department=none|source=x", out _));
 
@@ -173,8 +185,14 @@ public sealed class SurveyCampaignsApiTests(ApiFixture api) : IClassFixture<ApiF
         await empty.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "return_visit.no_orders");
         var created = await desk.PostAsJsonAsync("/api/return-visits/campaigns", new
         {
-            name = "住建局回访", department = "housing", from, to = DateTimeOffset.UtcNow.AddMinutes(1), seats = new[] { "8101" },
-            windowStart = "00:00", windowEnd = "23:59", workingDaysOnly = false,
+            name = "住建局回访",
+            department = "housing",
+            from,
+            to = DateTimeOffset.UtcNow.AddMinutes(1),
+            seats = new[] { "8101" },
+            windowStart = "00:00",
+            windowEnd = "23:59",
+            workingDaysOnly = false,
         });
         var id = (await created.AssertOkAsync()).GetProperty("campaign").GetProperty("id").GetInt64();
         await desk.PostOkAsync($"/api/surveys/campaigns/{id}/start");

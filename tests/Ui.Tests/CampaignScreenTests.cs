@@ -20,12 +20,21 @@ public sealed class CampaignScreenTests(HotlineUiFixture hotline)
             await hotline.PostAsync(lead, $"/api/surveys/frames/{frameId}/units", new { number = n, department = "housing", source = "department" });
         var draw = (await hotline.PostAsync(lead, $"/api/surveys/frames/{frameId}/draws", new
         {
-            seed = 1L, stratifyBy = new[] { "department" }, targets = new[] { new { values = new Dictionary<string, string> { ["department"] = "housing" }, size = 3 } },
+            seed = 1L,
+            stratifyBy = new[] { "department" },
+            targets = new[] { new { values = new Dictionary<string, string> { ["department"] = "housing" }, size = 3 } },
         })).RootElement;
         var campaign = (await hotline.PostAsync(lead, "/api/surveys/campaigns", new
         {
-            name = "界面测试评议", drawId = draw.GetProperty("id").GetInt64(), questionnaireId = "demo-evaluation", lines = 1, seats = new[] { "1009" },
-            windowStart = "00:00", windowEnd = "23:59", workingDaysOnly = false, quotas = new Dictionary<string, int> { ["department=housing"] = 1 },
+            name = "界面测试评议",
+            drawId = draw.GetProperty("id").GetInt64(),
+            questionnaireId = "demo-evaluation",
+            lines = 1,
+            seats = new[] { "1009" },
+            windowStart = "00:00",
+            windowEnd = "23:59",
+            workingDaysOnly = false,
+            quotas = new Dictionary<string, int> { ["department=housing"] = 1 },
         })).RootElement.GetProperty("campaign").GetProperty("id").GetInt64();
 
         var agent = await hotline.TokenAsync("1009");

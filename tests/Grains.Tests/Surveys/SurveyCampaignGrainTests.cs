@@ -29,8 +29,12 @@ public sealed class SurveyCampaignGrainTests(FakeDiallerCluster cluster) : Clust
         var grain = Client.GetGrain<ISurveyCampaignGrain>(id);
         await grain.ConfigureAsync(new CampaignSettings
         {
-            Name = $"测评 {id}", Lines = lines, Seats = jobNos, Retries = Dispositions.DefaultRetries,
-            Quotas = quotas ?? new Dictionary<string, int>(), WorkingDaysOnly = true,
+            Name = $"测评 {id}",
+            Lines = lines,
+            Seats = jobNos,
+            Retries = Dispositions.DefaultRetries,
+            Quotas = quotas ?? new Dictionary<string, int>(),
+            WorkingDaysOnly = true,
         }, Enumerable.Range(1, cases).Select(i => new CampaignCase($"{i}", $"139{id:D4}{i:D4}", stratum?.Invoke(i) ?? "s1", null, "hotline", null)).ToArray());
         return (grain, jobNos);
     }
@@ -193,8 +197,14 @@ public sealed class SurveyCampaignCallPathTests(PendingDialCluster cluster) : Cl
         var id = campaign.GetPrimaryKeyLong();
         await campaign.ConfigureAsync(new CampaignSettings
         {
-            Name = "回访", Kind = CampaignKind.ReturnVisit, Lines = 60, Seats = [jobNo], Retries = Dispositions.DefaultRetries, WorkingDaysOnly = false,
-            WindowStart = TimeOnly.MinValue, WindowEnd = TimeOnly.MaxValue,
+            Name = "回访",
+            Kind = CampaignKind.ReturnVisit,
+            Lines = 60,
+            Seats = [jobNo],
+            Retries = Dispositions.DefaultRetries,
+            WorkingDaysOnly = false,
+            WindowStart = TimeOnly.MinValue,
+            WindowEnd = TimeOnly.MaxValue,
         }, [new CampaignCase("1", "13900000001", "s", null, null, "10000018"), new CampaignCase("2", "13900000002", "s", null, null, null)]);
         await campaign.StartAsync();
 
@@ -254,8 +264,13 @@ public sealed class SurveyCampaignSiloLossTests() : ClusterTest(new FakeDiallerF
         var campaign = Client.GetGrain<ISurveyCampaignGrain>(424242);
         await campaign.ConfigureAsync(new CampaignSettings
         {
-            Name = "失效测试", Lines = 2, Seats = ["loss-1", "loss-2"], Retries = Dispositions.DefaultRetries,
-            WindowStart = TimeOnly.MinValue, WindowEnd = TimeOnly.MaxValue, WorkingDaysOnly = false,
+            Name = "失效测试",
+            Lines = 2,
+            Seats = ["loss-1", "loss-2"],
+            Retries = Dispositions.DefaultRetries,
+            WindowStart = TimeOnly.MinValue,
+            WindowEnd = TimeOnly.MaxValue,
+            WorkingDaysOnly = false,
         }, [new CampaignCase("1", "13900000001", "s", null, null, null), new CampaignCase("2", "13900000002", "s", null, null, null)]);
         await campaign.StartAsync();
         await campaign.TickAsync();

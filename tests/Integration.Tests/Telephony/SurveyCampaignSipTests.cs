@@ -26,9 +26,14 @@ public sealed class SurveyCampaignSipTests(TelephonyFixture hotline)
         var id = campaign.GetPrimaryKeyLong();
         await campaign.ConfigureAsync(new CampaignSettings
         {
-            Name = "SIP 测试", Lines = 60, Seats = ["1031"], Retries = [new RetryRule(Disposition.NoAnswer, TimeSpan.FromMinutes(1), 2)],
+            Name = "SIP 测试",
+            Lines = 60,
+            Seats = ["1031"],
+            Retries = [new RetryRule(Disposition.NoAnswer, TimeSpan.FromMinutes(1), 2)],
             // Round the clock, so the test does not depend on when the suite runs.
-            WindowStart = TimeOnly.MinValue, WindowEnd = TimeOnly.MaxValue, WorkingDaysOnly = false,
+            WindowStart = TimeOnly.MinValue,
+            WindowEnd = TimeOnly.MaxValue,
+            WorkingDaysOnly = false,
         }, [new CampaignCase("1", "13900139031", "s", null, "hotline", null)]);
         await campaign.StartAsync();
 
