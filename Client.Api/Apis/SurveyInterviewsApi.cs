@@ -130,6 +130,8 @@ public static class SurveyInterviewsApi
 
         await SurveyCampaignsApi.Grain(services, c.Campaign.Id).DisposeAsync(new CaseDisposition(callId, outcome!.Value, body.AppointmentAt, user.JobNo()));
         await store.SetDispositionAsync(callId, Names.Of(outcome.Value), ct);
+        if (c.Campaign.Kind == "survey" && Dispositions.Group(outcome.Value) is DispositionGroup.Interview or DispositionGroup.EligibleNonInterview)
+            await store.RecordContactAsync(c.Case.Case.Number, c.Campaign.Id, ct);
         return TypedResults.Ok(await ViewAsync(c with { Case = (await SurveyCampaignsApi.Grain(services, c.Campaign.Id).GetCaseOfCallAsync(callId))! }, services, ct));
     }
 

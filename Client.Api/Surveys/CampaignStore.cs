@@ -158,6 +158,16 @@ public sealed class CampaignStore(NpgsqlDataSource db, TimeProvider time)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The respondent was reached: the "not surveyed again within N days" rule of later frames and draws reads this.</summary>
+    public async Task RecordContactAsync(string number, long campaignId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("INSERT INTO survey_contacts (number, contacted_at, survey) VALUES (@n, @at, @s)");
+        cmd.Parameters.AddWithValue("n", number);
+        cmd.Parameters.AddWithValue("at", time.GetUtcNow());
+        cmd.Parameters.AddWithValue("s", $"campaign-{campaignId}");
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task RecordVisitAsync(string ticketNumber, long campaignId, string callId, string? department, string satisfaction, string user, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""

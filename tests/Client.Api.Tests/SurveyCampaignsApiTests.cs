@@ -113,6 +113,10 @@ public sealed class SurveyCampaignsApiTests(ApiFixture api) : IClassFixture<ApiF
         var attempts = await supervisor.GetOkAsync($"/api/surveys/campaigns/{id}/attempts");
         Assert.Equal(("1003", "complete"), (attempts[0].Str("jobNo"), attempts[0].Str("outcome")));
         Assert.Contains("****", (await supervisor.GetOkAsync($"/api/surveys/campaigns/{id}/cases"))[0].Str("number"));
+        // The respondent counts as surveyed now: later draws leave the number out for the "recent days" rule.
+        await using var db = Npgsql.NpgsqlDataSource.Create(api.ConnectionString);
+        await using var contacts = db.CreateCommand($"SELECT count(*) FROM survey_contacts WHERE survey = 'campaign-{id}'");
+        Assert.Equal(1L, await contacts.ExecuteScalarAsync());
     }
 
     [Fact]
