@@ -32,6 +32,7 @@ app.MapPublicTicketsApi();
 app.MapRecordingsApi();
 app.MapVoicemailApi();
 app.MapSurveysApi();
+app.MapSurveyCampaignsApi();
 app.MapEventsApi();
 app.MapHotlineIntegrations();
 app.MapKnowledgeApi();

@@ -83,7 +83,7 @@ public static class SurveyQuestionnairesApi
         return TypedResults.Ok(new AnswerCheck(id, version, true));
     }
 
-    private static (AnswerValue? Answer, bool Ok) ToAnswer(JsonElement value) => value.ValueKind switch
+    internal static (AnswerValue? Answer, bool Ok) ToAnswer(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null => (null, true),
         JsonValueKind.String => (new AnswerValue.Text(value.GetString()!), true),
@@ -103,7 +103,7 @@ public static class SurveyQuestionnairesApi
     }
 
     /// <summary>A 400 whose <c>errors</c> name each field and whose <c>issues</c> add each one's code.</summary>
-    private static ValidationProblem Problem(string code, string detail, IReadOnlyList<SurveyFieldError> errors) =>
+    internal static ValidationProblem Problem(string code, string detail, IReadOnlyList<SurveyFieldError> errors) =>
         TypedResults.ValidationProblem(
             errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             detail, title: "Validation failed",

@@ -33,6 +33,10 @@ internal static class AuthorizationSetup
             .AddPolicy(Policies.AuditRead, p => p.RequireRole(Roles.Auditor, Roles.Admin))
             .AddPolicy(Policies.SurveysRead, p => p.RequireRole(Roles.SurveyLead, Roles.Supervisor, Roles.Admin, Roles.Auditor))
             .AddPolicy(Policies.SurveysDesign, p => p.RequireRole(Roles.SurveyLead, Roles.Admin))
+            .AddPolicy(Policies.CampaignsRead, p => p.RequireRole(Roles.SurveyLead, Roles.Supervisor, Roles.Admin, Roles.Auditor, Roles.Dispatcher))
+            .AddPolicy(Policies.CampaignsRun, p => p.RequireRole(Roles.SurveyLead, Roles.Supervisor, Roles.Admin, Roles.Dispatcher))
+            .AddPolicy(Policies.SurveysInterview, p => p.RequireRole(Roles.Agent, Roles.Dispatcher, Roles.SurveyLead, Roles.Supervisor, Roles.Admin))
+            .AddPolicy(Policies.ReturnVisitsManage, p => p.RequireRole(Roles.Dispatcher, Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.KnowledgeRead, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Dispatcher, Roles.Department, Roles.Admin,
                 Roles.Auditor, Roles.KnowledgeEditor, Roles.KnowledgeReviewer))
             .AddPolicy(Policies.KnowledgeWrite, p => p.RequireRole(Roles.KnowledgeEditor, Roles.KnowledgeReviewer, Roles.Admin))

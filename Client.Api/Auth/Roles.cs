@@ -75,4 +75,12 @@ public static class Policies
     public const string VoicemailRead = "voicemail.read";
     /// <summary>Mark a voicemail handled: the desks that call citizens back (agents, supervisors, admins).</summary>
     public const string VoicemailHandle = "voicemail.handle";
+    /// <summary>Watch survey and return-visit campaigns live: survey leads, supervisors, admins, auditors, the visit desk (dispatchers).</summary>
+    public const string CampaignsRead = "campaigns.read";
+    /// <summary>Start and pause campaigns: survey leads, supervisors, admins, the visit desk.</summary>
+    public const string CampaignsRun = "campaigns.run";
+    /// <summary>Interview on an answered campaign call (访问员): agents, the visit desk, survey leads, supervisors, admins.</summary>
+    public const string SurveysInterview = "surveys.interview";
+    /// <summary>Set up return-visit campaigns (回访): the visit desk (dispatchers), supervisors, admins.</summary>
+    public const string ReturnVisitsManage = "return_visits.manage";
 }

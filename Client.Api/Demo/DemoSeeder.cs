@@ -172,6 +172,7 @@ internal sealed partial class DemoSeeder(
                     if (options.Value.SimulatedTrunk.Enabled)
                         await Voicemail.VoicemailDemo.SeedAsync(cluster, services.GetService<Npgsql.NpgsqlDataSource>(), options.Value.RecordingsPath,
                             logger, stoppingToken);
+                    await Surveys.CampaignDemo.SeedAsync(services, stoppingToken);
                     break;
                 }
                 catch (Exception e) when (e is TimeoutException or OrleansException)

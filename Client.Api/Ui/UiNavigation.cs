@@ -18,6 +18,8 @@ public static class UiNavigation
         + Roles.Auditor + "," + Roles.KnowledgeEditor + "," + Roles.KnowledgeReviewer;
     public const string VoicemailRoles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor;
     public const string AuditRoles = Roles.Auditor + "," + Roles.Admin;
+    public const string CampaignRoles = Roles.SurveyLead + "," + Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor + "," + Roles.Dispatcher;
+    public const string InterviewRoles = Roles.Agent + "," + Roles.Dispatcher + "," + Roles.SurveyLead + "," + Roles.Supervisor + "," + Roles.Admin;
 
     public static IReadOnlyList<Screen> Screens { get; } =
     [
@@ -28,6 +30,8 @@ public static class UiNavigation
         new("/inbox", "承办单位", "Department inbox", InboxRoles.Split(',')),
         new("/visits", "回访", "Return visits", DispatchRoles.Split(',')),
         new("/surveys", "调查", "Surveys", SurveyRoles.Split(',')),
+        new("/campaigns", "外呼监控", "Campaigns", CampaignRoles.Split(',')),
+        new("/interview", "电话访问", "Interviews", InterviewRoles.Split(',')),
         new("/admin", "系统管理", "Admin", AdminRoles.Split(',')),
         new("/integrations", "接入密钥", "Integration keys", AdminRoles.Split(',')),
         new("/knowledge", "知识库", "Knowledge base", KnowledgeRoles.Split(',')),

@@ -41,6 +41,8 @@ public sealed class ApiFixture : IAsyncLifetime
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
     public string ConnectionString { get; private set; } = "";
     public IClusterClient Cluster => _cluster!.Client;
+    /// <summary>The survey campaigns' dialler: a test says which interviewers are free and how each call went.</summary>
+    public Hotline.Tests.Surveys.FakeCampaignDialer CampaignDialer { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -60,6 +62,7 @@ public sealed class ApiFixture : IAsyncLifetime
         _readModel = NpgsqlDataSource.Create(ConnectionString);
 
         var readModel = _readModel;
+        var campaignDialer = CampaignDialer;
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -75,6 +78,7 @@ public sealed class ApiFixture : IAsyncLifetime
             silo.Services.AddSingleton<TicketReferenceData>();
             silo.UseInMemoryReminderService();
             silo.Services.AddHotlineGrains();
+            silo.Services.AddSingleton<Hotline.Surveys.ICampaignDialer>(campaignDialer);
             silo.Services.AddOptions<HotlineGrainOptions>().Configure(o => o.SimulatedTrunkEnabled = true);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(EventTopics.StreamProvider));

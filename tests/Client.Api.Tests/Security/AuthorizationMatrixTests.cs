@@ -28,6 +28,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
     private static readonly string[] Staff = [.. Casework, SurveyLead, KnowledgeEditor, KnowledgeReviewer];
     private static readonly string[] SurveyReaders = [SurveyLead, Supervisor, Admin, Auditor];
     private static readonly string[] SurveyDesigners = [SurveyLead, Admin];
+    private static readonly string[] CampaignReaders = [SurveyLead, Supervisor, Admin, Auditor, Dispatcher];
+    private static readonly string[] CampaignRunners = [SurveyLead, Supervisor, Admin, Dispatcher];
+    private static readonly string[] Interviewers = [Agent, Dispatcher, SurveyLead, Supervisor, Admin];
+    private static readonly string[] VisitDesk = [Dispatcher, Supervisor, Admin];
     private static readonly string[] KnowledgeReaders = [Agent, Supervisor, Dispatcher, Department, Admin, Auditor, KnowledgeEditor, KnowledgeReviewer];
     private static readonly string[] KnowledgeWriters = [KnowledgeEditor, KnowledgeReviewer, Admin];
     /// <summary>Routes that take an integration's API key instead of a sign-in: without a key, everyone gets 401 integration.key_required.</summary>
@@ -156,6 +160,19 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ("GET /api/surveys/questionnaires/{id}/versions/{version:int}/export", SurveyReaders),
         ("POST /api/surveys/questionnaires/import", SurveyDesigners),
         ("POST /api/surveys/questionnaires/{id}/versions/{version:int}/answers/check", SurveyReaders),
+        ("GET /api/surveys/campaigns", CampaignReaders),
+        ("POST /api/surveys/campaigns", SurveyDesigners),
+        ("GET /api/surveys/campaigns/{id:long}", CampaignReaders),
+        ("POST /api/surveys/campaigns/{id:long}/start", CampaignRunners),
+        ("POST /api/surveys/campaigns/{id:long}/pause", CampaignRunners),
+        ("GET /api/surveys/campaigns/{id:long}/cases", CampaignReaders),
+        ("GET /api/surveys/campaigns/{id:long}/attempts", CampaignReaders),
+        ("GET /api/surveys/interviews/current", Interviewers),
+        ("GET /api/surveys/interviews/{callId}", Interviewers),
+        ("PUT /api/surveys/interviews/{callId}/answers/{questionId}", Interviewers),
+        ("POST /api/surveys/interviews/{callId}/disposition", Interviewers),
+        ("POST /api/return-visits/campaigns", VisitDesk),
+        ("GET /api/return-visits/satisfaction", CampaignReaders),
 
         // Knowledge base (知识库): every caseworker but integrations reads; editors and reviewers write (the life-cycle
         // table decides which command whose); admins keep synonyms and categories.
@@ -229,6 +246,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ["/admin/{Section}"] = [Admin],
         ["/audit"] = [Admin, Auditor],
         ["/surveys"] = SurveyReaders,
+        ["/campaigns"] = CampaignReaders,
+        ["/interview"] = Interviewers,
         ["/knowledge"] = KnowledgeReaders,
         ["/integrations"] = [Admin],
     };
@@ -347,6 +366,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         {
             "jobNo" => principal == Anonymous ? JobNumbers[Agent] : JobNumbers[principal],
             "id" when pattern.StartsWith("/api/knowledge", StringComparison.Ordinal) => "999999",
+            "id" when pattern.StartsWith("/api/surveys/campaigns", StringComparison.Ordinal) => "999999",
+            "callId" or "questionId" => "matrix-unknown-1",
             "frameId" or "importId" or "drawId" or "attachmentId" or "groupId" => "999999",
             "version" => "1",
             "categoryId" or "keyId" or "code" or "token" or "callId" => "matrix-unknown-1",
