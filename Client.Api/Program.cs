@@ -2,6 +2,7 @@ using Hotline.Api.Apis;
 using Hotline.Api.Hosting;
 using Hotline.Api.Integrations;
 using Hotline.Api.Knowledge;
+using Hotline.Api.Reports;
 using Hotline.Api.Ui;
 
 if (args is [CreateAdminCommand.Name, ..]) return await CreateAdminCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
@@ -33,6 +34,7 @@ app.MapSurveysApi();
 app.MapEventsApi();
 app.MapHotlineIntegrations();
 app.MapKnowledgeApi();
+app.MapReportsApi();
 app.MapAuditApi();
 app.MapHotlineOperations();
 app.MapHotlineUi();

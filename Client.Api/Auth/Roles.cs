@@ -71,4 +71,10 @@ public static class Policies
     public const string SurveysRead = "surveys.read";
     /// <summary>Import frames, keep the do-not-call list, draw samples, save questionnaires: survey leads and admins.</summary>
     public const string SurveysDesign = "surveys.design";
+    /// <summary>Reports and KPIs (统计报表): supervisors and directors' oversight (supervisor, admin, auditor).</summary>
+    public const string ReportsRead = "reports.read";
+    /// <summary>The department evaluation (部门考评): as reports, plus department staff for their own row and rank.</summary>
+    public const string EvaluationRead = "reports.evaluation";
+    /// <summary>Evaluation weights and hot-topic settings (admin).</summary>
+    public const string ReportsSettings = "reports.settings";
 }
