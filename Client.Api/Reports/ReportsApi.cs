@@ -33,6 +33,9 @@ public static class ReportsApi
         api.MapGet("/departments", Departments).RequireAuthorization(Policies.EvaluationRead)
             .WithSummary("The department evaluation table (部门考评) with scores and ranks; department staff get their own row only");
 
+        // The monthly report as one printable HTML page (the screen's tables and charts, no navigation).
+        app.MapGet("/reports/print", Print).RequireAuthorization(Policies.ReportsRead).ExcludeFromDescription();
+
         var admin = api.MapGroup("").RequireAuthorization(Policies.ReportsSettings);
         admin.MapPut("/departments/weights", SaveWeights).WithSummary("Set the evaluation weights (admin)");
         admin.MapPut("/hot-topics/settings", SaveHotTopicSettings).WithSummary("Set the hot-topic threshold, stop words and terms (admin)");
@@ -88,6 +91,29 @@ public static class ReportsApi
         CheckFormat(format, errors);
         if (errors.TryGetProblem(out var problem)) return problem;
         return Answer(await MonthlyReport.BuildAsync(reports, period!, filter!, ct), format, http, $"monthly-{month}");
+    }
+
+    internal static async Task<IResult> Print(string? month, string? department, ReportService reports, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        ReportPeriod? period = null;
+        if (month is null || !DateOnly.TryParseExact($"{month}-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+            errors.Add("month", "A month as yyyy-MM, e.g. 2026-11.");
+        else period = ReportPeriod.Month(first.Year, first.Month);
+        var filter = await FilterAsync(department, null, null, reports, errors, ct);
+        if (errors.TryGetProblem(out var problem)) return problem;
+        var report = await MonthlyReport.BuildAsync(reports, period!, filter!, ct);
+        var title = ReportCharts.E(report.Title);
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title><link rel="stylesheet" href="/css/app.css"></head>
+            <body><main class="report-print">
+            <p class="no-print"><button type="button" id="report-print-now" class="primary">打印</button></p>
+            <h1>{title}</h1><p class="muted">统计期间:{report.From} ~ {report.To}({report.Days} 天)</p>
+            {ReportHtml.Render(report)}
+            </main><script src="/js/report-print.js"></script></body></html>
+            """;
+        return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
     internal static async Task<IResult> HotTopicsReport(string? from, string? to, string? department, string? category, string? district,

@@ -17,6 +17,7 @@ public static class UiNavigation
     public const string KnowledgeRoles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Dispatcher + "," + Roles.Department + "," + Roles.Admin + ","
         + Roles.Auditor + "," + Roles.KnowledgeEditor + "," + Roles.KnowledgeReviewer;
     public const string AuditRoles = Roles.Auditor + "," + Roles.Admin;
+    public const string ReportRoles = Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor;
 
     public static IReadOnlyList<Screen> Screens { get; } =
     [
@@ -30,6 +31,7 @@ public static class UiNavigation
         new("/integrations", "接入密钥", "Integration keys", AdminRoles.Split(',')),
         new("/knowledge", "知识库", "Knowledge base", KnowledgeRoles.Split(',')),
         new("/audit", "审计日志", "Audit trail", AuditRoles.Split(',')),
+        new("/reports", "统计报表", "Reports", ReportRoles.Split(',')),
     ];
 
     public static IEnumerable<Screen> For(ClaimsPrincipal user) => Screens.Where(s => s.Roles.Any(user.IsInRole));

@@ -288,4 +288,19 @@ public sealed class ReportsApiTests(ApiFixture api) : IClassFixture<ApiFixture>,
         Assert.Equal(report.GetProperty("tables").GetArrayLength(), sheets.Count);
         Assert.Contains("部门考评", sheets.Keys);
     }
+
+    [Fact]
+    public async Task The_printable_page_shows_the_monthly_tables_with_their_charts_and_the_same_numbers()
+    {
+        var supervisor = await api.SignedInAsync("9001");
+
+        var response = await supervisor.GetAsync("/reports/print?month=2025-03");
+
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>2025年3月 12345热线运行月报</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr class=\"\" data-key=\"connectionRate\"><td>接通率</td><td class=\"num\" data-column=\"current\">66.67</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<svg class=\"chart\"", html, StringComparison.Ordinal);
+        await (await supervisor.GetAsync("/reports/print?month=2025-13")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+    }
 }

@@ -184,6 +184,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ("GET /api/reports/departments", [.. ReportReaders, Department]),
         ("PUT /api/reports/departments/weights", [Admin]),
         ("PUT /api/reports/hot-topics/settings", [Admin]),
+        ("GET /reports/print", ReportReaders),
 
         // Integration keys are issued by admins; the partner API and Open311 take an API key instead of a bearer token,
         // so their gate lets everyone through and the key decides (their own tests cover keys and scopes).
@@ -234,6 +235,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ["/surveys"] = SurveyReaders,
         ["/knowledge"] = KnowledgeReaders,
         ["/integrations"] = [Admin],
+        ["/reports"] = ReportReaders,
     };
 
     private static Dictionary<string, string[]> Table((string Route, string[] Roles)[] rows) =>
