@@ -76,5 +76,8 @@ public static class ReportCharts
 
     private static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
-    internal static string E(string text) => HtmlEncoder.Default.Encode(text);
+    internal static string E(string text) => Encoder.Encode(text);
+
+    // Chinese stays readable in the markup; only what HTML needs escaped is escaped.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 }
