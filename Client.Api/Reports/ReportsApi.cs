@@ -19,18 +19,18 @@ public static class ReportsApi
     {
         var api = app.MapGroup("/api/reports").WithTags("Reports");
         var read = api.MapGroup("").RequireAuthorization(Policies.ReportsRead);
-        read.MapGet("/kpi", Kpi).WithSummary("Headline KPIs for a period with the previous period, last year and the 2023 national figures");
-        read.MapGet("/calls", Calls).WithSummary("Call-centre KPIs grouped by day, week, month, quarter, year, hour, queue or seat (job number)");
-        read.MapGet("/volume", Volume)
+        read.MapGet("/kpi", Kpi).WithReportOutput().WithSummary("Headline KPIs for a period with the previous period, last year and the 2023 national figures");
+        read.MapGet("/calls", Calls).WithReportOutput().WithSummary("Call-centre KPIs grouped by day, week, month, quarter, year, hour, queue or seat (job number)");
+        read.MapGet("/volume", Volume).WithReportOutput()
             .WithSummary("Work orders grouped by department, category, district, kind, channel, agent or time, with 环比/同比 received counts");
-        read.MapGet("/monthly", Monthly).WithSummary("The director's monthly report (月报): every table for one month, optionally one department");
-        read.MapGet("/hot-topics", HotTopicsReport).WithSummary("Categories, districts and keywords of this period against the previous one, with rise alerts");
+        read.MapGet("/monthly", Monthly).WithReportOutput().WithSummary("The director's monthly report (月报): every table for one month, optionally one department");
+        read.MapGet("/hot-topics", HotTopicsReport).WithReportOutput().WithSummary("Categories, districts and keywords of this period against the previous one, with rise alerts");
         read.MapGet("/hot-topics/settings", async (ReportStore store, CancellationToken ct) => TypedResults.Ok(await store.HotTopicSettingsAsync(ct)))
             .WithSummary("The hot-topic alert threshold, stop words and terms");
         read.MapGet("/departments/weights", async (ReportStore store, CancellationToken ct) =>
             TypedResults.Ok(Weights(await store.WeightsAsync(ct)))).WithSummary("The evaluation weights per indicator");
 
-        api.MapGet("/departments", Departments).RequireAuthorization(Policies.EvaluationRead)
+        api.MapGet("/departments", Departments).RequireAuthorization(Policies.EvaluationRead).WithReportOutput()
             .WithSummary("The department evaluation table (部门考评) with scores and ranks; department staff get their own row only");
 
         // The monthly report as one printable HTML page (the screen's tables and charts, no navigation).
@@ -229,6 +229,11 @@ public static class ReportsApi
         if (wantsCsv) return TypedResults.File(ReportExport.Csv(report), ReportExport.CsvType, $"{name}.csv");
         return TypedResults.Ok(report);
     }
+
+    /// <summary>What a report route answers, for the OpenAPI document: its tables as JSON, .xlsx or CSV, or a 400.</summary>
+    private static RouteHandlerBuilder WithReportOutput(this RouteHandlerBuilder route) => route
+        .Produces<ReportResult>(StatusCodes.Status200OK, "application/json", ReportExport.XlsxType, "text/csv")
+        .ProducesValidationProblem();
 
     private static Dictionary<string, double> Weights(EvaluationWeights weights) =>
         Enum.GetValues<EvaluationIndicator>().ToDictionary(i => Names.Of(i), weights.Of);

@@ -303,4 +303,18 @@ public sealed class ReportsApiTests(ApiFixture api) : IClassFixture<ApiFixture>,
         Assert.Contains("<svg class=\"chart\"", html, StringComparison.Ordinal);
         await (await supervisor.GetAsync("/reports/print?month=2025-13")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
     }
+
+    [Fact]
+    public async Task Every_report_route_is_in_the_openapi_document_and_refuses_anonymous_callers()
+    {
+        var document = await api.Anonymous().GetOkAsync("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/api/reports", StringComparison.Ordinal)).ToHashSet();
+
+        Assert.Superset(paths, new HashSet<string>
+        {
+            "/api/reports/kpi", "/api/reports/calls", "/api/reports/volume", "/api/reports/monthly", "/api/reports/departments",
+            "/api/reports/departments/weights", "/api/reports/hot-topics", "/api/reports/hot-topics/settings",
+        });
+        await (await api.Anonymous().GetAsync($"/api/reports/kpi?{March}")).AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
+    }
 }
