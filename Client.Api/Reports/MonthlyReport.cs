@@ -5,7 +5,7 @@ namespace Hotline.Api.Reports;
 /// <summary>
 /// The monthly report a director sends the city government (月度报告): headline KPIs with 环比/同比 and the national
 /// figures, the daily trend, calls by hour (分时段接通率), orders by department, category, district, kind and channel,
-/// the department evaluation and the hot topics. With a department, the order tables are that department's.
+/// the department evaluation, the knowledge articles used most and found unhelpful, and the hot topics. With a department, the order tables are that department's.
 /// </summary>
 public static class MonthlyReport
 {
@@ -24,7 +24,11 @@ public static class MonthlyReport
             if (by == ReportDimension.Department && !everyone) continue;
             tables.Add(await reports.OrdersAsync(month, by, filter, ct));
         }
-        if (everyone) tables.Add(await reports.EvaluationAsync(month, null, ct));
+        if (everyone)
+        {
+            tables.Add(await reports.EvaluationAsync(month, null, ct));
+            tables.Add(await reports.KnowledgeUseAsync(month, ct));
+        }
         tables.AddRange(await reports.HotTopicsAsync(month, filter, ct));
         var title = $"{month.From.Year}年{month.From.Month}月 12345热线运行月报";
         return new ReportResult(title, ReportService.Date(month.From), ReportService.Date(month.To), month.Days, tables,

@@ -137,6 +137,22 @@ public sealed class ReportService(ReportStore store, IClusterClient cluster, Chi
         ], rows, null);
     }
 
+    /// <summary>The knowledge articles agents used most, and those most often marked unhelpful (知识库使用情况).</summary>
+    public async Task<ReportTable> KnowledgeUseAsync(ReportPeriod period, CancellationToken ct)
+    {
+        var rows = (await store.KnowledgeUseAsync(period, 20, ct)).Select(a => new ReportRow(
+            a.Id.ToString(CultureInfo.InvariantCulture), a.Title, new Dictionary<string, double?>
+            {
+                ["used"] = a.Used, ["helpful"] = a.Helpful, ["unhelpful"] = a.Unhelpful,
+                ["helpfulRate"] = ReportColumns.Percent(CallKpis.Share(a.Helpful, a.Helpful + a.Unhelpful)),
+            })).ToList();
+        return new ReportTable("knowledge", "知识库使用情况", "文章",
+        [
+            new("used", "使用次数", ColumnUnit.Count), new("helpful", "有帮助", ColumnUnit.Count), new("unhelpful", "无帮助", ColumnUnit.Count),
+            new("helpfulRate", "有帮助占比", ColumnUnit.Percent),
+        ], rows, null);
+    }
+
     /// <summary>Hot topics by category, district and keyword against the previous period, with their alerts.</summary>
     public async Task<IReadOnlyList<ReportTable>> HotTopicsAsync(ReportPeriod period, OrderFilter filter, CancellationToken ct)
     {

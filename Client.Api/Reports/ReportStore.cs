@@ -118,6 +118,31 @@ public sealed class ReportStore(NpgsqlDataSource? db)
         return texts;
     }
 
+    /// <summary>
+    /// Knowledge articles used at the desk in the period (knowledge_feedback): times used, marked helpful and not
+    /// helpful, most used first, then the most often unhelpful, at most <paramref name="top"/> of each.
+    /// </summary>
+    public async Task<IReadOnlyList<(long Id, string Title, long Used, long Helpful, long Unhelpful)>> KnowledgeUseAsync(
+        ReportPeriod period, int top, CancellationToken ct)
+    {
+        await using var command = Db.CreateCommand("""
+            WITH use AS (
+                SELECT f.article_id, count(*) FILTER (WHERE f.used) AS used, count(*) FILTER (WHERE f.helpful) AS helpful,
+                       count(*) FILTER (WHERE f.helpful = false) AS unhelpful
+                FROM knowledge_feedback f WHERE f.at >= @from AND f.at < @to GROUP BY f.article_id)
+            SELECT u.article_id, a.title, u.used, u.helpful, u.unhelpful FROM use u JOIN knowledge_articles a ON a.id = u.article_id
+            WHERE u.article_id IN (SELECT article_id FROM use ORDER BY used DESC, article_id LIMIT @top)
+               OR u.article_id IN (SELECT article_id FROM use WHERE unhelpful > 0 ORDER BY unhelpful DESC, article_id LIMIT @top)
+            ORDER BY u.used DESC, u.unhelpful DESC, u.article_id
+            """);
+        AddPeriod(command, period);
+        command.Parameters.Add(new NpgsqlParameter("top", NpgsqlDbType.Integer) { Value = top });
+        var rows = new List<(long, string, long, long, long)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
+        return rows;
+    }
+
     /// <summary>Whether any order names this district (districts are free text on the order, not a list).</summary>
     public async Task<bool> DistrictKnownAsync(string district, CancellationToken ct)
     {

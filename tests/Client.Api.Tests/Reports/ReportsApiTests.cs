@@ -317,4 +317,24 @@ public sealed class ReportsApiTests(ApiFixture api) : IClassFixture<ApiFixture>,
         });
         await (await api.Anonymous().GetAsync($"/api/reports/kpi?{March}")).AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
     }
+
+    [Fact]
+    public async Task The_monthly_report_lists_the_knowledge_articles_used_at_the_desk_and_how_often_they_did_not_help()
+    {
+        var admin = await api.SignedInAsync("9000");
+        var (_, child) = await Knowledge.KnowledgeTestData.CategoriesAsync(admin);
+        var imported = await (await Knowledge.KnowledgeTestData.ImportAsync(admin, publish: true,
+            ("r.md", Knowledge.KnowledgeTestData.Markdown("报表测试：噪声投诉口径", child, "夜间施工噪声可向生态环境部门反映。", "正文。")))).AssertOkAsync();
+        var id = imported.GetProperty("ids")[0].GetInt64();
+        var agent = await api.SignedInAsync("1001");
+        foreach (var helpful in new[] { true, false, false })
+            (await agent.PostAsJsonAsync($"/api/knowledge/{id}/feedback", new { used = true, helpful })).EnsureSuccessStatusCode();
+        var month = DateTimeOffset.UtcNow.ToOffset(China).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+        var report = await (await api.SignedInAsync("9001")).GetOkAsync($"/api/reports/monthly?month={month}");
+
+        var row = Table(report, "knowledge").GetProperty("rows").EnumerateArray().Single(r => r.Str("key") == id.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal("报表测试：噪声投诉口径", row.Str("label"));
+        Assert.Equal((3, 1, 2, 33.33), (Values(row)["used"], Values(row)["helpful"], Values(row)["unhelpful"], Values(row)["helpfulRate"]));
+    }
 }
