@@ -15,8 +15,13 @@ public sealed class ReportsScreenTests(HotlineUiFixture hotline)
         var agent = await hotline.TokenAsync("1003");
         using (await hotline.PostAsync(agent, "/api/tickets", new
         {
-            channel = "phone", kind = "consultation", category = "housing-fund", caller = new { name = "王先生", phone = "13800002222" },
-            summary = "报表界面测试 公积金提取", content = "咨询公积金提取。", resolvedOnSpot = new { answer = "已当场答复提取材料。" },
+            channel = "phone",
+            kind = "consultation",
+            category = "housing-fund",
+            caller = new { name = "王先生", phone = "13800002222" },
+            summary = "报表界面测试 公积金提取",
+            content = "咨询公积金提取。",
+            resolvedOnSpot = new { answer = "已当场答复提取材料。" },
         })) { }
         var month = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
