@@ -102,6 +102,39 @@ public sealed class ReportStore(NpgsqlDataSource? db)
         return result;
     }
 
+    /// <summary>
+    /// The orders behind one figure (drill-down): the period's orders whose <paramref name="by"/> key is
+    /// <paramref name="key"/> (all of them for the total), newest first, a page at a time, and how many there are.
+    /// </summary>
+    public async Task<(long Total, IReadOnlyList<OrderLine> Orders)> OrdersBehindAsync(ReportPeriod period, ReportDimension by, string? key,
+        OrderFilter filter, int page, int pageSize, CancellationToken ct)
+    {
+        await using var command = Db.CreateCommand($"""
+            SELECT t.number, t.created_at, t.kind, t.channel, t.category, t.district, t.lead_department, t.status, t.summary, count(*) OVER ()
+            FROM tickets t
+            WHERE t.created_at >= @from AND t.created_at < @to AND t.status <> 'merged' {Where(filter)}
+                {(key is null ? "" : $"AND {by.TicketKey} = @key")}
+            ORDER BY t.created_at DESC, t.number
+            LIMIT @limit OFFSET @offset
+            """);
+        AddPeriod(command, period);
+        AddFilter(command, filter);
+        if (key is not null) command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = key });
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = pageSize });
+        command.Parameters.Add(new NpgsqlParameter("offset", NpgsqlDbType.Integer) { Value = (page - 1) * pageSize });
+        var lines = new List<OrderLine>();
+        long total = 0;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            lines.Add(new OrderLine(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.GetString(7), reader.GetString(8)));
+            total = reader.GetInt64(9);
+        }
+        return (total, lines);
+    }
+
     /// <summary>The summaries of the period's orders (newest first, at most <see cref="MaxKeywordTexts"/>), for keywords.</summary>
     public async Task<IReadOnlyList<string>> SummariesAsync(ReportPeriod period, OrderFilter filter, CancellationToken ct)
     {
@@ -227,6 +260,13 @@ public sealed class ReportStore(NpgsqlDataSource? db)
         command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = period.End.ToUniversalTime() });
     }
 }
+
+/// <summary>One order behind a report figure.</summary>
+public sealed record OrderLine(string Number, DateTimeOffset CreatedAt, string Kind, string Channel, string Category, string? District,
+    string? LeadDepartment, string Status, string Summary);
+
+/// <summary>A page of the orders behind a figure.</summary>
+public sealed record OrderLinePage(long Total, int Page, int PageSize, IReadOnlyList<OrderLine> Items);
 
 /// <summary>The hot-topic settings an administrator keeps: the alert threshold, extra stop words, terms to keep whole.</summary>
 public sealed record HotTopicConfiguration(double RiseFactor, int MinimumCount, IReadOnlyList<string> StopWords, IReadOnlyList<string> Terms)

@@ -23,6 +23,8 @@ public static class ReportsApi
         read.MapGet("/calls", Calls).WithReportOutput().WithSummary("Call-centre KPIs grouped by day, week, month, quarter, year, hour, queue or seat (job number)");
         read.MapGet("/volume", Volume).WithReportOutput()
             .WithSummary("Work orders grouped by department, category, district, kind, channel, agent or time, with 环比/同比 received counts");
+        read.MapGet("/volume/orders", OrdersBehind)
+            .WithSummary("Drill-down: the orders behind one row of /volume (groupBy and key), or behind its total (no key), newest first");
         read.MapGet("/monthly", Monthly).WithReportOutput().WithSummary("The director's monthly report (月报): every table for one month, optionally one department");
         read.MapGet("/hot-topics", HotTopicsReport).WithReportOutput().WithSummary("Categories, districts and keywords of this period against the previous one, with rise alerts");
         read.MapGet("/hot-topics/settings", async (ReportStore store, CancellationToken ct) => TypedResults.Ok(await store.HotTopicSettingsAsync(ct)))
@@ -78,6 +80,20 @@ public static class ReportsApi
         if (errors.TryGetProblem(out var problem)) return problem;
         var table = await reports.OrdersAsync(period!, by!, filter!, ct);
         return Answer(Result("工单统计", period!, [table], []), format, http, "volume");
+    }
+
+    internal static async Task<Results<Ok<OrderLinePage>, ValidationProblem>> OrdersBehind(string? from, string? to, string? groupBy, string? key,
+        string? department, string? category, string? district, int? page, int? pageSize, ReportService reports, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var period = Period(from, to, errors);
+        var by = Dimension(groupBy ?? "total", ReportDimension.ForOrders, errors);
+        errors.Check(key is null || key.Length <= 64, "key", "At most 64 characters.");
+        errors.Range(page, 1, 10_000, "page").Range(pageSize, 1, 200, "pageSize");
+        var filter = await FilterAsync(department, category, district, reports, errors, ct);
+        if (errors.TryGetProblem(out var problem)) return problem;
+        var (total, items) = await reports.Store.OrdersBehindAsync(period!, by!, key, filter!, page ?? 1, pageSize ?? 50, ct);
+        return TypedResults.Ok(new OrderLinePage(total, page ?? 1, pageSize ?? 50, items));
     }
 
     internal static async Task<IResult> Monthly(string? month, string? department, string? format, HttpContext http, ReportService reports, CancellationToken ct)

@@ -310,11 +310,13 @@ public sealed class ReportsApiTests(ApiFixture api) : IClassFixture<ApiFixture>,
         var document = await api.Anonymous().GetOkAsync("/openapi/v1.json");
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/api/reports", StringComparison.Ordinal)).ToHashSet();
 
+        // Superset(a, b): b holds every path of a, so the document lists exactly these report routes.
         Assert.Superset(paths, new HashSet<string>
         {
-            "/api/reports/kpi", "/api/reports/calls", "/api/reports/volume", "/api/reports/monthly", "/api/reports/departments",
+            "/api/reports/kpi", "/api/reports/calls", "/api/reports/volume", "/api/reports/volume/orders", "/api/reports/monthly", "/api/reports/departments",
             "/api/reports/departments/weights", "/api/reports/hot-topics", "/api/reports/hot-topics/settings",
         });
+        Assert.Equal(9, paths.Count);
         await (await api.Anonymous().GetAsync($"/api/reports/kpi?{March}")).AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
     }
 
@@ -336,5 +338,22 @@ public sealed class ReportsApiTests(ApiFixture api) : IClassFixture<ApiFixture>,
         var row = Table(report, "knowledge").GetProperty("rows").EnumerateArray().Single(r => r.Str("key") == id.ToString(CultureInfo.InvariantCulture));
         Assert.Equal("报表测试：噪声投诉口径", row.Str("label"));
         Assert.Equal((3, 1, 2, 33.33), (Values(row)["used"], Values(row)["helpful"], Values(row)["unhelpful"], Values(row)["helpfulRate"]));
+    }
+
+    [Fact]
+    public async Task A_figure_drills_down_to_the_orders_behind_it()
+    {
+        var supervisor = await api.SignedInAsync("9001");
+        var housing = Values(Table(await supervisor.GetOkAsync($"/api/reports/volume?{March}&groupBy=department"), "orders")
+            .GetProperty("rows").EnumerateArray().Single(r => r.Str("key") == "housing"));
+
+        var behind = await supervisor.GetOkAsync($"/api/reports/volume/orders?{March}&groupBy=department&key=housing&pageSize=2");
+        var all = await supervisor.GetOkAsync($"/api/reports/volume/orders?{March}");
+
+        Assert.Equal(housing["received"], behind.GetProperty("total").GetInt64());
+        Assert.Equal(2, behind.GetProperty("items").GetArrayLength());
+        Assert.All(behind.GetProperty("items").EnumerateArray(), o => Assert.Equal("housing", o.Str("leadDepartment")));
+        Assert.Equal(["25030007", "25030005", "25030004", "25030003", "25030002", "25030001"],
+            all.GetProperty("items").EnumerateArray().Select(o => o.Str("number")).Order(StringComparer.Ordinal).Reverse());
     }
 }

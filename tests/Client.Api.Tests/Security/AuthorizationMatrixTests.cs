@@ -178,7 +178,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ("POST /api/knowledge/categories", [Admin]),
         ("PUT /api/knowledge/categories/{categoryId}", [Admin]),
 
-        .. new[] { "kpi", "calls", "volume", "monthly", "hot-topics", "hot-topics/settings", "departments/weights" }
+        .. new[] { "kpi", "calls", "volume", "volume/orders", "monthly", "hot-topics", "hot-topics/settings", "departments/weights" }
             .Select(r => ($"GET /api/reports/{r}", ReportReaders)),
         // Department staff see their own row and rank of the evaluation (the route filters).
         ("GET /api/reports/departments", [.. ReportReaders, Department]),
