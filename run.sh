@@ -54,6 +54,7 @@ stack_start "Client.Api" "$data/logs/api.log" env -C "$root/Client.Api" dotnet b
     --ConnectionStrings:Hotline="$db" \
     --Hotline:SimulatedTrunk:Enabled=true \
     --Hotline:Demo:Seed=true \
+    --Hotline:Demo:History=true \
     --Hotline:RecordingsPath="$data/recordings"
 stack_wait_ready "Client.Api" "$api_url"
 

@@ -2,6 +2,7 @@ using Hotline.Api.Apis;
 using Hotline.Api.Hosting;
 using Hotline.Api.Integrations;
 using Hotline.Api.Knowledge;
+using Hotline.Api.Reports;
 using Hotline.Api.Ui;
 using Hotline.Api.Voicemail;
 
@@ -36,6 +37,7 @@ app.MapSurveyCampaignsApi();
 app.MapEventsApi();
 app.MapHotlineIntegrations();
 app.MapKnowledgeApi();
+app.MapReportsApi();
 app.MapAuditApi();
 app.MapHotlineOperations();
 app.MapHotlineUi();

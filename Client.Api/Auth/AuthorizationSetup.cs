@@ -42,7 +42,10 @@ internal static class AuthorizationSetup
             .AddPolicy(Policies.KnowledgeWrite, p => p.RequireRole(Roles.KnowledgeEditor, Roles.KnowledgeReviewer, Roles.Admin))
             .AddPolicy(Policies.KnowledgeAdmin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.VoicemailRead, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin, Roles.Auditor))
-            .AddPolicy(Policies.VoicemailHandle, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin));
+            .AddPolicy(Policies.VoicemailHandle, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin))
+            .AddPolicy(Policies.ReportsRead, p => p.RequireRole(Roles.Supervisor, Roles.Admin, Roles.Auditor))
+            .AddPolicy(Policies.EvaluationRead, p => p.RequireRole(Roles.Supervisor, Roles.Admin, Roles.Auditor, Roles.Department))
+            .AddPolicy(Policies.ReportsSettings, p => p.RequireRole(Roles.Admin));
         return services;
     }
 

@@ -83,4 +83,10 @@ public static class Policies
     public const string SurveysInterview = "surveys.interview";
     /// <summary>Set up return-visit campaigns (回访): the visit desk (dispatchers), supervisors, admins.</summary>
     public const string ReturnVisitsManage = "return_visits.manage";
+    /// <summary>Reports and KPIs (统计报表): supervisors and directors' oversight (supervisor, admin, auditor).</summary>
+    public const string ReportsRead = "reports.read";
+    /// <summary>The department evaluation (部门考评): as reports, plus department staff for their own row and rank.</summary>
+    public const string EvaluationRead = "reports.evaluation";
+    /// <summary>Evaluation weights and hot-topic settings (admin).</summary>
+    public const string ReportsSettings = "reports.settings";
 }

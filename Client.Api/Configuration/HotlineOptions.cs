@@ -81,6 +81,8 @@ public sealed class DemoOptions
 {
     /// <summary>Create the demo users and queues when missing.</summary>
     public bool Seed { get; set; }
+    /// <summary>With <see cref="Seed"/>: also write a year of finished calls and orders for the reports (Reports/ReportsDemo.cs).</summary>
+    public bool History { get; set; }
     /// <summary>From the environment variable <c>HOTLINE_DEMO_PASSWORD</c>, never from a file in the repository.</summary>
     public string? Password { get; set; }
 }

@@ -101,6 +101,11 @@ public static class HotlineApiExtensions
         services.AddSingleton(sp => new Hotline.Api.Knowledge.KnowledgeStore(
             sp.GetService<NpgsqlDataSource>(), Hotline.Api.Knowledge.ChineseSegmenter.Shared, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<Hotline.Api.Knowledge.KnowledgeWarmUp>();
+        services.AddSingleton(sp => new Hotline.Api.Reports.ReportStore(sp.GetService<NpgsqlDataSource>()));
+        services.AddSingleton(sp => new Hotline.Api.Reports.ReportService(sp.GetRequiredService<Hotline.Api.Reports.ReportStore>(),
+            sp.GetRequiredService<IClusterClient>(), Hotline.Api.Knowledge.ChineseSegmenter.Shared));
+        services.AddSingleton<Hotline.Api.Reports.ReportsDemo>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hotline.Api.Reports.ReportsDemo>());
         services.AddHostedService<Hotline.Api.Knowledge.KnowledgeDemo>();
         services.AddHotlinePublicRateLimiting();
         services.AddHotlineWebHardening(configuration, usesDatabase: mode != OrleansClientMode.Localhost);

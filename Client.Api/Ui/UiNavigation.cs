@@ -20,6 +20,7 @@ public static class UiNavigation
     public const string AuditRoles = Roles.Auditor + "," + Roles.Admin;
     public const string CampaignRoles = Roles.SurveyLead + "," + Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor + "," + Roles.Dispatcher;
     public const string InterviewRoles = Roles.Agent + "," + Roles.Dispatcher + "," + Roles.SurveyLead + "," + Roles.Supervisor + "," + Roles.Admin;
+    public const string ReportRoles = Roles.Supervisor + "," + Roles.Admin + "," + Roles.Auditor;
 
     public static IReadOnlyList<Screen> Screens { get; } =
     [
@@ -36,6 +37,7 @@ public static class UiNavigation
         new("/integrations", "接入密钥", "Integration keys", AdminRoles.Split(',')),
         new("/knowledge", "知识库", "Knowledge base", KnowledgeRoles.Split(',')),
         new("/audit", "审计日志", "Audit trail", AuditRoles.Split(',')),
+        new("/reports", "统计报表", "Reports", ReportRoles.Split(',')),
     ];
 
     public static IEnumerable<Screen> For(ClaimsPrincipal user) => Screens.Where(s => s.Roles.Any(user.IsInRole));

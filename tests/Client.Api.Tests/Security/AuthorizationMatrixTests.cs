@@ -40,6 +40,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
     private static readonly string[] Principals = Anyone;
     private static readonly string[] TicketActors = [Agent, Dispatcher, Supervisor, Department, Admin];
     private static readonly string[] RecordingListeners = [Agent, Supervisor, Admin, Auditor];
+    /// <summary>Reports and KPIs: supervisors and the centre's oversight (no separate director role).</summary>
+    private static readonly string[] ReportReaders = [Supervisor, Admin, Auditor];
 
     /// <summary>One demo account per role; the department account is 住建局's (housing).</summary>
     internal static readonly Dictionary<string, string> JobNumbers = new()
@@ -198,6 +200,14 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ("POST /api/knowledge/categories", [Admin]),
         ("PUT /api/knowledge/categories/{categoryId}", [Admin]),
 
+        .. new[] { "kpi", "calls", "volume", "volume/orders", "monthly", "hot-topics", "hot-topics/settings", "departments/weights" }
+            .Select(r => ($"GET /api/reports/{r}", ReportReaders)),
+        // Department staff see their own row and rank of the evaluation (the route filters).
+        ("GET /api/reports/departments", [.. ReportReaders, Department]),
+        ("PUT /api/reports/departments/weights", [Admin]),
+        ("PUT /api/reports/hot-topics/settings", [Admin]),
+        ("GET /reports/print", ReportReaders),
+
         // Integration keys are issued by admins; the partner API and Open311 take an API key instead of a bearer token,
         // so their gate lets everyone through and the key decides (their own tests cover keys and scopes).
         ("GET /api/integrations/keys", [Admin]),
@@ -250,6 +260,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<Api
         ["/interview"] = Interviewers,
         ["/knowledge"] = KnowledgeReaders,
         ["/integrations"] = [Admin],
+        ["/reports"] = ReportReaders,
     };
 
     private static Dictionary<string, string[]> Table((string Route, string[] Roles)[] rows) =>

@@ -25,7 +25,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     {
         var migrations = Migration.LoadEmbedded();
 
-        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo", "0005_recordings", "0006_ticket_next_due", "0140_surveys", "0150_knowledge", "0151_knowledge_roles", "0160_integrations_open311", "0170_event_log", "0180_sign_in_hardening", "0181_data_protection_keys", "0190_voicemail_handling", "0200_survey_campaigns"], migrations.Select(m => m.Label));
+        Assert.Equal(["0001_orleans", "0002_app", "0003_tickets", "0004_call_silo", "0005_recordings", "0006_ticket_next_due", "0140_surveys", "0150_knowledge", "0151_knowledge_roles", "0160_integrations_open311", "0170_event_log", "0180_sign_in_hardening", "0181_data_protection_keys", "0190_voicemail_handling", "0200_survey_campaigns", "0220_reports"], migrations.Select(m => m.Label));
         Assert.All(migrations, m => Assert.Matches("^[0-9a-f]{64}$", m.Checksum));
     }
 
@@ -51,10 +51,11 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
                 "knowledge_articles", "knowledge_attachments", "knowledge_categories", "knowledge_feedback", "knowledge_history",
                 "knowledge_search", "knowledge_synonyms", "knowledge_versions", "open311_requests", "orleansmembershiptable",
                 "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage", "recordings",
-                "return_visit_results", "schema_migrations", "sign_in_throttle", "survey_campaigns", "survey_contacts",
-                "survey_do_not_call", "survey_draw_members", "survey_draws", "survey_frame_units", "survey_frames",
-                "survey_import_issues", "survey_import_rows", "survey_imports", "survey_interviews", "survey_questionnaire_versions",
-                "survey_questionnaires", "ticket_history", "tickets", "users", "voicemail_handling",
+                "report_evaluation_weights", "report_hot_topic_settings", "return_visit_results", "schema_migrations",
+                "sign_in_throttle", "survey_campaigns", "survey_contacts", "survey_do_not_call", "survey_draw_members", "survey_draws",
+                "survey_frame_units", "survey_frames", "survey_import_issues", "survey_import_rows", "survey_imports",
+                "survey_interviews", "survey_questionnaire_versions", "survey_questionnaires", "ticket_history", "tickets", "users",
+                "voicemail_handling",
             ],
             tables);
         Assert.Equal(OrleansQueryKeys.All.Order(StringComparer.Ordinal), await _db.ColumnAsync("SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey COLLATE \"C\""));
