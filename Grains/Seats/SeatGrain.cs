@@ -40,7 +40,7 @@ public sealed class SeatRecord
 /// </summary>
 [Reentrant]
 [GrainType("seat")]
-public sealed class SeatGrain : Grain, ISeatGrain
+public sealed partial class SeatGrain : Grain, ISeatGrain
 {
     public const string NoAnswerReason = "no-answer";
     public const string LoginReason = "login";
@@ -102,9 +102,6 @@ public sealed class SeatGrain : Grain, ISeatGrain
     }
 
     public Task<SeatSnapshot> GetAsync() => Task.FromResult(Snapshot());
-
-    /// <summary>A silo died, or a queue of this seat came back empty: the seat tells its queues and the board again what it is.</summary>
-    public Task ReannounceAsync(string? lostSilo) => S.State == SeatState.LoggedOut ? Task.CompletedTask : NotifyAsync();
 
     public async Task<SeatSnapshot> LoginAsync(SeatLogin login)
     {
@@ -415,24 +412,6 @@ public sealed class SeatGrain : Grain, ISeatGrain
         }
     }
 
-    /// <summary>
-    /// The seat's wrap-up is over either way; if the call cannot be told now, the seat's heartbeat tells it again
-    /// (which also wakes a call whose activation was lost), and the call's own heartbeat sees the seat has moved on.
-    /// </summary>
-    private async Task TellWrapUpDoneAsync(string callId)
-    {
-        try
-        {
-            await Call(callId).WrapUpDoneAsync(JobNo);
-            if (_wrapUpNotTold == callId) _wrapUpNotTold = null;
-        }
-        catch (Exception e) when (TransientErrors.IsTransient(e))
-        {
-            _wrapUpNotTold = callId;
-            _logger.LogWarning(e, "Seat {JobNo} could not end the wrap-up of call {CallId}; telling it again next heartbeat", JobNo, callId);
-        }
-    }
-
     private async Task LogOutNowAsync(string eventType)
     {
         var queues = S.Queues.Select(q => q.QueueId).ToList();
@@ -472,166 +451,11 @@ public sealed class SeatGrain : Grain, ISeatGrain
         }, new GrainTimerCreationOptions(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
     }
 
-    private void StartHeartbeat()
-    {
-        if (_heartbeat is not null) return;
-        var period = TimeSpan.FromSeconds(_options.HeartbeatSeconds);
-        _heartbeat = this.RegisterGrainTimer(_ => HeartbeatAsync(), new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
-    }
-
-    /// <summary>The seat's retry loop: a record the database refused is written again, a stale reservation released, the queues told.</summary>
-    private async Task HeartbeatAsync()
-    {
-        if (_unsaved) await WriteInBackgroundAsync();
-        if (_wrapUpNotTold is { } callId) await TellWrapUpDoneAsync(callId);
-        if (S.State == SeatState.Reserved) await CheckReservationAsync();
-        // The audit: queues and the board hear an unchanged seat only this often (a silo's death is repaired at once).
-        if (_time.GetUtcNow() - _announcedAt >= TimeSpan.FromSeconds(_options.AuditSeconds)) await NotifyAsync();
-    }
-
-    /// <summary>
-    /// A reservation whose call is not ringing here (nor dialling out from here, nor holding this seat as a consulted
-    /// colleague) is stale: the queue that reserved the seat died before it offered the call, or the message releasing
-    /// the seat was lost. The call grain is the authority on its offer. An offer
-    /// still on its way is younger than a heartbeat period, so only older reservations are checked. A call back in its line after
-    /// ringing here rang out: the seat goes not ready (no answer), as the ring-out's own message, late or lost, would have set it.
-    /// </summary>
-    private async Task CheckReservationAsync()
-    {
-        if (S.CallId is not { } callId || _time.GetUtcNow() - S.StateSince < TimeSpan.FromSeconds(_options.HeartbeatSeconds)) return;
-        bool ringingHere, rangOutHere = false;
-        try
-        {
-            var call = await Call(callId).GetAsync();
-            // Back in its line after ringing here: the ring-out's message to this seat is late or lost, and it is what applies.
-            rangOutHere = call is { State: CallState.Queued or CallState.CallbackWaiting, RingNoAnswerCount: > 0 } && call.OfferedSeats.Contains(JobNo);
-            ringingHere = call switch
-            {
-                { State: CallState.Offering or CallState.Dialing } => call.SeatJobNo == JobNo, // an offer, or this agent's outbound call
-                // A colleague held for a consultation or a three-way call.
-                { State: CallState.Talking, Participant.Target: { Kind: PartyAddressKind.Seat } target } => target.Address == JobNo,
-                _ => false,
-            };
-        }
-        catch (DomainException e) when (e.Code == "call.not_found")
-        {
-            ringingHere = false;
-        }
-        catch (Exception e) when (TransientErrors.IsTransient(e))
-        {
-            _logger.LogWarning(e, "Seat {JobNo} could not ask call {CallId} about its offer; asking again next heartbeat", JobNo, callId);
-            return;
-        }
-        if (ringingHere || S.State != SeatState.Reserved || S.CallId != callId) return;
-        if (rangOutHere)
-        {
-            _logger.LogInformation("Seat {JobNo} let call {CallId} ring out; it goes not ready", JobNo, callId);
-            await OnRingNoAnswerAsync(callId);
-            return;
-        }
-        _logger.LogWarning("Seat {JobNo} was reserved for call {CallId}, which is not ringing here; the seat is free again", JobNo, callId);
-        await ReleaseReservationAsync(callId);
-    }
-
     private async Task SaveAndNotifyAsync(string eventType, IEnumerable<string>? dropped = null)
     {
         await WriteAsync();
         await NotifyAsync(eventType, dropped);
     }
-
-    private async Task WriteAsync()
-    {
-        try
-        {
-            await _writer.WriteAsync();
-            _unsaved = false;
-        }
-        catch (Exception e) when (TransientErrors.IsTransient(e))
-        {
-            _unsaved = true; // the heartbeat writes it again
-            throw;
-        }
-    }
-
-    private async Task WriteInBackgroundAsync()
-    {
-        try
-        {
-            await WriteAsync();
-        }
-        catch (Exception e) when (TransientErrors.IsTransient(e))
-        {
-            _logger.LogWarning(e, "Seat {JobNo} could not be recorded in state {State}; trying again next heartbeat", JobNo, S.State);
-        }
-    }
-
-    /// <summary>
-    /// Tells the board what the seat is now, and each served queue whose view of the seat's availability (ready, busy,
-    /// not ready, out) is now wrong; the steps of a call (ringing, talking, wrap-up) are all "busy" to a queue, so a
-    /// seat serving one queue tells it once per call, when it is ready again. With no event type it is the audit or a
-    /// repair: every queue is told again, the same version, so only a queue that forgot the seat reacts.
-    /// </summary>
-    private async Task NotifyAsync(string? eventType = null, IEnumerable<string>? dropped = null)
-    {
-        var snapshot = Snapshot();
-        _announcedAt = _time.GetUtcNow();
-        _softState.Track(GrainContext.GrainId, matters: S.State != SeatState.LoggedOut);
-        SeatBoard.PartitionOf(GrainFactory, JobNo).PublishAsync(snapshot).Ignore();
-        if (eventType is not null) _events.Publish(eventType, JobNo, snapshot.StateSince, snapshot);
-
-        await TellQueuesAsync(everyQueue: eventType is null);
-        if (dropped is not null)
-            foreach (var queueId in dropped)
-            {
-                _told.Remove(queueId);
-                await Tell(queueId, Availability(0, SeatState.LoggedOut));
-            }
-    }
-
-    /// <summary>
-    /// Highest queue priority first. A seat that becomes ready stops at the first queue that offers it a call (strict
-    /// priority: a lower queue never takes a seat while a higher one has a caller waiting for it); the queues below
-    /// still hold it as busy, which it is.
-    /// </summary>
-    private async Task TellQueuesAsync(bool everyQueue)
-    {
-        var availability = AvailabilityOf(S.State);
-        foreach (var skill in S.Queues.ToList())
-        {
-            if (!everyQueue && _told.TryGetValue(skill.QueueId, out var told) && told == availability) continue;
-            var version = S.Version;
-            var offering = await Tell(skill.QueueId, Availability(skill.Level, S.State));
-            // A change while the queue was being told (it reserved this seat, say) has recorded what the queue knows since.
-            if (S.Version == version) _told[skill.QueueId] = availability;
-            if (availability == SeatState.Ready && (offering || S.State != SeatState.Ready)) break;
-        }
-    }
-
-    /// <summary>The seat as its queues see it: every step of a call is "busy" (kept as <see cref="SeatState.Reserved"/>).</summary>
-    private static SeatState AvailabilityOf(SeatState state) =>
-        state is SeatState.Talking or SeatState.Wrapup ? SeatState.Reserved : state;
-
-    /// <summary>True when the queue is now offering this seat a call.</summary>
-    private async Task<bool> Tell(string queueId, SeatAvailability availability)
-    {
-        try
-        {
-            return await GrainFactory.GetGrain<IQueueGrain>(queueId).SeatChangedAsync(availability);
-        }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
-        {
-            // The next change or the audit tells it again; a queue lost with its silo is repaired when the death is known.
-            _told.Remove(queueId);
-            _logger.LogWarning(e, "Seat {JobNo} could not reach queue {QueueId}", JobNo, queueId);
-            return false;
-        }
-    }
-
-    private SeatAvailability Availability(int level, SeatState state) =>
-        new(JobNo, state, level, S.Languages, S.IdleSince, S.CallsAnswered, S.TalkTime, S.Version)
-        {
-            Silo = GrainContext.Address.SiloAddress?.ToParsableString(),
-        };
 
     private SeatSnapshot Snapshot() => new(JobNo, S.State, S.Reason, S.StateSince, S.CallId, S.Extension,
         S.Queues.ToList(), S.Languages.ToList(), S.CallsAnswered, S.TalkTime, S.HelpRequested, S.Version,

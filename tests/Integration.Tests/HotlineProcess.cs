@@ -1,33 +1,24 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Hotline.Tests;
 
 /// <summary>A silo or Client.Api started as a real process from the build output, as ./run.sh starts them.</summary>
-public sealed class HotlineProcess : IAsyncDisposable
+public sealed class HotlineProcess : ToolProcess
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-
     private HotlineProcess(string name, Process process, string url)
+        : base(process)
     {
         Name = name;
-        _process = process;
         Url = url;
     }
 
     public string Name { get; }
     public string Url { get; }
-    public int Id => _process.Id;
-    public bool HasExited => _process.HasExited;
-    public int ExitCode => _process.ExitCode;
-
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public int Id => Child.Id;
+    public bool HasExited => Child.HasExited;
+    public int ExitCode => Child.ExitCode;
 
     public static string RepositoryRoot { get; } = FindRoot();
 
@@ -83,12 +74,7 @@ public sealed class HotlineProcess : IAsyncDisposable
         if (environment is not null)
             foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
-        var host = new HotlineProcess(name, process, url);
-        process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return host;
+        return new HotlineProcess(name, process, url);
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers 200, failing with the process output if it dies or takes too long.</summary>
@@ -98,8 +84,8 @@ public sealed class HotlineProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} during start-up:\n{Output}");
+            if (Child.HasExited)
+                throw new InvalidOperationException($"{Name} exited with {Child.ExitCode} during start-up:\n{Output}");
             try
             {
                 using var response = await http.GetAsync($"{Url}/health/ready");
@@ -119,28 +105,13 @@ public sealed class HotlineProcess : IAsyncDisposable
     /// <summary>Kills the process at once, as a machine failure would (SIGKILL).</summary>
     public void Kill()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        _process.WaitForExit();
+        if (!Child.HasExited) Child.Kill(entireProcessTree: true);
+        Child.WaitForExit();
     }
 
-    public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token)
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => Child.WaitForExitAsync(new CancellationTokenSource(timeout).Token)
         .ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
 
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
 
     private static string FindRoot()
     {

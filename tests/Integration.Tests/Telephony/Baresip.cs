@@ -8,29 +8,17 @@ namespace Hotline.Tests.Telephony;
 /// steady tone as its owner's voice. An agent's or supervisor's phone registers with the hotline's edge as the job
 /// number; an outside phone (a citizen, a department's liaison line) just listens where the outbound gateway points.
 /// </summary>
-public sealed class Baresip : IAsyncDisposable
+public sealed class Baresip : ToolProcess
 {
-    private readonly Process _process;
-    private readonly DirectoryInfo _folder;
-    private readonly StringBuilder _output = new();
 
     private readonly int _controlPort;
 
     private Baresip(Process process, DirectoryInfo folder, int controlPort)
+        : base(process, folder)
     {
-        _process = process;
-        _folder = folder;
         _controlPort = controlPort;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
     }
 
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
 
     /// <summary>A seat's phone, registered with the hotline as <paramref name="jobNo"/>.</summary>
     // regint: the phone registers with the hotline (the domain of its address of record) and refreshes it.
@@ -64,7 +52,7 @@ public sealed class Baresip : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            if (_process.HasExited) return false;
+            if (Child.HasExited) return false;
             try
             {
                 using var tcp = new System.Net.Sockets.TcpClient();
@@ -120,11 +108,6 @@ public sealed class Baresip : IAsyncDisposable
         return new Baresip(Process.Start(info) ?? throw new InvalidOperationException("could not start baresip"), folder, controlPort);
     }
 
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
 
     /// <summary>Presses a key on the phone: one ctrl_tcp command (netstring-framed JSON), e.g. <c>transfer</c> with a SIP URI.</summary>
     public async Task CommandAsync(string command, string parameters)
@@ -140,21 +123,11 @@ public sealed class Baresip : IAsyncDisposable
     }
 
     /// <summary>The peak level of what the phone heard (baresip's sndfile module writes each call's decoded audio).</summary>
-    public int HeardPeak() => _folder.GetFiles("*dec*.wav").Select(f => CallRecordingFile.ChannelPeaks(f.FullName).Max()).DefaultIfEmpty(0).Max();
+    public int HeardPeak() => Folder!.GetFiles("*dec*.wav").Select(f => CallRecordingFile.ChannelPeaks(f.FullName).Max()).DefaultIfEmpty(0).Max();
 
     /// <summary>How long the phone heard a tone of <paramref name="hz"/> (another phone's voice), over all its calls.</summary>
-    public TimeSpan HeardTone(int hz) => _folder.GetFiles("*dec*.wav")
+    public TimeSpan HeardTone(int hz) => Folder!.GetFiles("*dec*.wav")
         .Select(f => CallRecordingFile.ToneDuration(f.FullName, channel: 0, hz))
         .Aggregate(TimeSpan.Zero, (a, b) => a + b);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-        _folder.Delete(recursive: true);
-    }
 }

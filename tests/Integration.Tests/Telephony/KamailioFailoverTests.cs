@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Hotline.Tests.Telephony;
@@ -28,16 +27,16 @@ public sealed partial class KamailioFailoverTests
 
         var before = await Sipp.RunAsync(target, shortCall, calls: 6, ratePerSecond: 3, timeout: TimeSpan.FromSeconds(60));
 
-        Assert.True(before.ExitCode == 0, $"{before}\n--- kamailio ---\n{kamailio.Output}");
+        Assert.True(before.ExitCode == 0, $"{before}\n--- kamailio ---\n{kamailio.OutputTail(6000)}");
         Assert.True(Arrivals(siloA) > 0 && Arrivals(siloB) > 0,
-            $"both edges took calls (A {Arrivals(siloA)}, B {Arrivals(siloB)})\n--- kamailio ---\n{kamailio.Output}");
+            $"both edges took calls (A {Arrivals(siloA)}, B {Arrivals(siloB)})\n--- kamailio ---\n{kamailio.OutputTail(6000)}");
 
         siloA.Kill();
         var survivorBefore = Arrivals(siloB);
         var after = await Sipp.RunAsync(target, shortCall, calls: 6, ratePerSecond: 2, timeout: TimeSpan.FromSeconds(90));
 
         Assert.True(after.ExitCode == 0,
-            $"every call after the kill was answered\n{after}\n--- kamailio ---\n{kamailio.Output}\n--- survivor ---\n{Tail(siloB.Output)}");
+            $"every call after the kill was answered\n{after}\n--- kamailio ---\n{kamailio.OutputTail(6000)}\n--- survivor ---\n{Tail(siloB.Output)}");
         Assert.Equal(6, Arrivals(siloB) - survivorBefore);
     }
 
@@ -56,26 +55,14 @@ public sealed partial class KamailioFailoverTests
     private static partial Regex ArrivalLine();
 
     /// <summary>Kamailio (Debian's package, installed by ./test.sh) with deploy/kamailio/kamailio.cfg and a list of these edges.</summary>
-    private sealed class Kamailio : IAsyncDisposable
+    private sealed class Kamailio : ToolProcess
     {
-        private readonly Process _process;
-        private readonly DirectoryInfo _folder;
-        private readonly StringBuilder _output = new();
 
         private Kamailio(Process process, DirectoryInfo folder)
+            : base(process, folder)
         {
-            _process = process;
-            _folder = folder;
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
         }
 
-        public string Output
-        {
-            get { lock (_output) return _output.Length > 6000 ? _output.ToString()[^6000..] : _output.ToString(); }
-        }
 
         public static async Task<Kamailio> StartAsync(int port, int[] edges)
         {
@@ -94,27 +81,12 @@ public sealed partial class KamailioFailoverTests
             }) info.ArgumentList.Add(a);
             var kamailio = new Kamailio(Process.Start(info) ?? throw new InvalidOperationException("could not start kamailio"), folder);
             // Its first OPTIONS round tells it both edges are up.
-            await Eventually.HoldsAsync(() => Task.FromResult(kamailio._process.HasExited || kamailio.Output.Contains("Listening on")),
+            await Eventually.HoldsAsync(() => Task.FromResult(kamailio.Child.HasExited || kamailio.Output.Contains("Listening on")),
                 "kamailio listens", TimeSpan.FromSeconds(15));
-            if (kamailio._process.HasExited) throw new InvalidOperationException($"kamailio stopped at once:\n{kamailio.Output}");
+            if (kamailio.Child.HasExited) throw new InvalidOperationException($"kamailio stopped at once:\n{kamailio.OutputTail(6000)}");
             return kamailio;
         }
 
-        private void Append(string? line)
-        {
-            if (line is null) return;
-            lock (_output) _output.AppendLine(line);
-        }
 
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-            _folder.Delete(recursive: true);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Hotline.Tests.Telephony;
 
@@ -9,29 +8,16 @@ namespace Hotline.Tests.Telephony;
 /// tone as its owner's voice. Over TCP it does what Linphone does on a desk: its Contact names the ephemeral port of
 /// the connection it registered on, where nothing listens, so it can only be rung over that connection.
 /// </summary>
-public sealed class Linphone : IAsyncDisposable
+public sealed class Linphone : ToolProcess
 {
-    private readonly Process _process;
-    private readonly DirectoryInfo _folder;
-    private readonly StringBuilder _output = new();
 
     private Linphone(Process process, DirectoryInfo folder)
+        : base(process, folder)
     {
-        _process = process;
-        _folder = folder;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
     }
 
-    /// <summary>What linphonec printed (its call and registration events, not its library log).</summary>
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
 
-    private string Heard => Path.Combine(_folder.FullName, "heard.wav");
+    private string Heard => Path.Combine(Folder!.FullName, "heard.wav");
 
     /// <summary>A seat's phone, registering with the hotline as <paramref name="jobNo"/> over <paramref name="transport"/>
     /// ("udp" or "tcp").</summary>
@@ -81,28 +67,13 @@ public sealed class Linphone : IAsyncDisposable
     /// <summary>Types one command at the linphonec prompt, e.g. <c>pause</c> or <c>resume</c>.</summary>
     public async Task CommandAsync(string command)
     {
-        if (_process.HasExited) throw new InvalidOperationException($"linphonec exited with {_process.ExitCode}:\n{Output}");
-        await _process.StandardInput.WriteLineAsync(command);
-        await _process.StandardInput.FlushAsync();
+        if (Child.HasExited) throw new InvalidOperationException($"linphonec exited with {Child.ExitCode}:\n{Output}");
+        await Child.StandardInput.WriteLineAsync(command);
+        await Child.StandardInput.FlushAsync();
     }
 
     /// <summary>The peak level of what the phone heard in its calls so far.</summary>
     public int HeardPeak() => File.Exists(Heard) && new FileInfo(Heard).Length > 44 ? CallRecordingFile.ChannelPeaks(Heard).Max() : 0;
 
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-        _folder.Delete(recursive: true);
-    }
 }

@@ -101,25 +101,10 @@ public sealed class BaresipEndToEndTests : IAsyncLifetime
     /// <summary>A 10 s 440 Hz tone, 8 kHz mono PCM16 (baresip hangs up when its source file ends).</summary>
     private static void WriteTone(string path)
     {
-        const int rate = 8000;
-        var samples = rate * 10;
-        using var w = new BinaryWriter(File.Create(path));
-        w.Write("RIFF"u8);
-        w.Write(36 + (samples * 2));
-        w.Write("WAVEfmt "u8);
-        w.Write(16);
-        w.Write((short)1);
-        w.Write((short)1);
-        w.Write(rate);
-        w.Write(rate * 2);
-        w.Write((short)2);
-        w.Write((short)16);
-        w.Write("data"u8);
-        w.Write(samples * 2);
-        for (var i = 0; i < samples; i++)
-        {
-            w.Write((short)(6000 * Math.Sin(2 * Math.PI * 440 * i / rate)));
-        }
+        var tone = new short[WavWriter.SampleRate * 10];
+        for (var i = 0; i < tone.Length; i++) tone[i] = (short)(6000 * Math.Sin(2 * Math.PI * 440 * i / WavWriter.SampleRate));
+        using var wav = new WavWriter(path, channels: 1);
+        wav.Write(tone);
     }
 
     private static int FreeUdpPort()
