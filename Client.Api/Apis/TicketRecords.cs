@@ -1,5 +1,6 @@
 using System.Text;
 using Hotline.Api.Contracts;
+using Hotline.Tickets;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -53,7 +54,8 @@ internal sealed class PostgresTicketRecords(NpgsqlDataSource db) : ITicketRecord
     private const string Columns = """
         number, status, kind, channel, category, caller_name, caller_phone, summary, district, lead_department,
         co_departments, suggested_department, created_at, created_by, updated_at, sign_due, reply_due, finish_due,
-        overdue, supervised, urge_count, replied_at, satisfaction, return_count, reopen_count, merged_into, closed_at
+        overdue, supervised, urge_count, replied_at, satisfaction, return_count, reopen_count, merged_into, closed_at,
+        coalesce(jsonb_typeof(payload -> 'pendingExtension') = 'object', false)
         """;
 
     private const string DueFirst = """
@@ -91,6 +93,7 @@ internal sealed class PostgresTicketRecords(NpgsqlDataSource db) : ITicketRecord
         var items = new List<TicketListItem>();
         while (await reader.ReadAsync(ct))
         {
+            var status = Enum.Parse<TicketStatus>(reader.GetString(1), ignoreCase: true);
             items.Add(new TicketListItem(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 Text(reader, 5), Text(reader, 6), reader.GetString(7), Text(reader, 8), Text(reader, 9),
@@ -99,7 +102,9 @@ internal sealed class PostgresTicketRecords(NpgsqlDataSource db) : ITicketRecord
                 Time(reader, 15), Time(reader, 16), Time(reader, 17),
                 !reader.IsDBNull(18) && reader.GetBoolean(18), !reader.IsDBNull(19) && reader.GetBoolean(19),
                 Int(reader, 20), Time(reader, 21), Text(reader, 22), Int(reader, 23), Int(reader, 24),
-                Text(reader, 25), Time(reader, 26)));
+                Text(reader, 25), Time(reader, 26), reader.GetBoolean(27),
+                DueDto.Of(TicketDeadlineRule.Running(status, new TicketDeadlines { Sign = Time(reader, 15), Reply = Time(reader, 16), Finish = Time(reader, 17) })),
+                Names.Of(PublicProgress.Of(status)), []));
         }
         return (total, items);
     }
