@@ -35,7 +35,7 @@ public static class EventsApi
                 return ApiProblems.Forbidden("Department staff receive ticket events only.");
             wanted.Add(topic);
         }
-        return new ServerSentEventsResult(hub, wanted, options.Value.Events.KeepAliveInterval, scope);
+        return new ServerSentEventsResult(hub, wanted, options.Value.Events.KeepAliveInterval, scope, CallsApi.SeesCallerNumbers(user));
     }
 }
 
@@ -43,7 +43,8 @@ public static class EventsApi
 /// Streams <see cref="EventHub"/> messages as <c>text/event-stream</c> until the client leaves or the host stops,
 /// with a <c>: keepalive</c> comment whenever nothing was sent for a while (proxies close idle connections).
 /// </summary>
-public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> topics, TimeSpan keepAlive, string? departmentScope = null)
+public sealed class ServerSentEventsResult(
+    EventHub hub, IReadOnlySet<string> topics, TimeSpan keepAlive, string? departmentScope = null, bool seesCallerNumbers = false)
     : IResult, IEndpointMetadataProvider
 {
     private static readonly byte[] Connected = ": connected\n\n"u8.ToArray();
@@ -62,7 +63,7 @@ public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> to
         context.Response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        using var subscription = hub.Subscribe(topics, departmentScope);
+        using var subscription = hub.Subscribe(topics, departmentScope, seesCallerNumbers);
         var body = context.Response.Body;
         try
         {

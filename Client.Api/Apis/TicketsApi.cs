@@ -109,7 +109,7 @@ public static class TicketsApi
         var showContact = user.SeesCallerContact();
         var shown = items.Select(i => i with
         {
-            CallerPhone = showContact ? i.CallerPhone : PhoneMask.Mask(i.CallerPhone),
+            CallerPhone = showContact ? i.CallerPhone : PhoneMask.MaskOrNull(i.CallerPhone),
             Actions = user.ActionsOn(i.Facts()),
         }).ToArray();
         return new TicketListResponse(total, filter.Page, filter.PageSize, shown);

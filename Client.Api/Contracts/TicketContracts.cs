@@ -61,7 +61,7 @@ public sealed record TicketResponse(
         ApiNames.Of(t.Kind),
         ApiNames.Of(t.Channel),
         t.Category,
-        new CallerDto(t.Caller.Name, showContact ? t.Caller.Phone : PhoneMask.Mask(t.Caller.Phone)),
+        new CallerDto(t.Caller.Name, showContact ? t.Caller.Phone : PhoneMask.MaskOrNull(t.Caller.Phone)),
         t.Summary,
         t.Content,
         t.Address,

@@ -169,7 +169,7 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
         Text(p, "category", intake.Category);
         Text(p, "caller_name", intake.Caller.Name);
         Text(p, "caller_phone", intake.Caller.Phone);
-        Text(p, "caller_phone_last4", LastFourDigits(intake.Caller.Phone));
+        Text(p, "caller_phone_last4", PhoneMask.LastFour(intake.Caller.Phone));
         Text(p, "summary", intake.Summary);
         Text(p, "content", intake.Content);
         Text(p, "address", intake.Address);
@@ -214,13 +214,6 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
 
     private static void Time(NpgsqlParameterCollection p, string name, DateTimeOffset? value) =>
         p.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value });
-
-    /// <summary>The last four digits of the phone, for the citizen's public lookup; null with fewer than four.</summary>
-    private static string? LastFourDigits(string? phone)
-    {
-        var digits = phone is null ? "" : string.Concat(phone.Where(char.IsAsciiDigit));
-        return digits.Length >= 4 ? digits[^4..] : null;
-    }
 
     private static async Task<string> StoredEtagAsync(NpgsqlConnection connection, string number)
     {
