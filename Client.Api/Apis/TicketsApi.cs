@@ -3,6 +3,7 @@ using Hotline.Api.Auth;
 using Hotline.Api.Cluster;
 using Hotline.Api.Contracts;
 using Hotline.Api.Problems;
+using Hotline.ReadModel.Tickets;
 using Hotline.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

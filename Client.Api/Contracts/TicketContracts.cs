@@ -1,4 +1,5 @@
 using Hotline.Api.Apis;
+using Hotline.ReadModel.Tickets;
 using Hotline.Tickets;
 
 namespace Hotline.Api.Contracts;
@@ -171,6 +172,14 @@ public sealed record TicketListItem(
     /// <summary>What the life cycle needs to decide the actions on this row.</summary>
     public TicketFacts Facts() =>
         new(ApiNames.TryParseTicketStatus(Status, out var status) ? status : TicketStatus.Closed, LeadDepartment, ExtensionPending);
+
+    /// <summary>A read-model row, before its caller's phone masking and actions.</summary>
+    public static TicketListItem From(TicketListRow r) => new(
+        r.Number, ApiNames.Of(r.Status), r.Kind, r.Channel, r.Category, r.CallerName, r.CallerPhone, r.Summary, r.District,
+        r.LeadDepartment, r.CoDepartments, r.SuggestedDepartment, r.CreatedAt, r.CreatedBy, r.UpdatedAt,
+        r.Deadlines.Sign, r.Deadlines.Reply, r.Deadlines.Finish, r.Overdue, r.Supervised, r.UrgeCount, r.RepliedAt, r.Satisfaction,
+        r.ReturnCount, r.ReopenCount, r.MergedInto, r.ClosedAt, r.ExtensionPending,
+        DueDto.Of(TicketDeadlineRule.Running(r.Status, r.Deadlines)), Names.Of(PublicProgress.Of(r.Status)), []);
 }
 
 public sealed record TicketListResponse(int Total, int Page, int PageSize, IReadOnlyList<TicketListItem> Items);

@@ -33,7 +33,7 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     private EventPublisher _events = null!;
 
     public TicketGrain(
-        [PersistentState("ticket", "tickets")] IPersistentState<TicketRecord> state,
+        [PersistentState(GrainStorage.States.Ticket, GrainStorage.Tickets)] IPersistentState<TicketRecord> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<TicketOptions> options,
         IOptions<TimeLimitPolicy> limits,
