@@ -1,3 +1,5 @@
+using static Hotline.StaffRoles;
+
 namespace Hotline.Tickets;
 
 /// <summary>What someone asks to do to a work order. <c>Names.Of</c> gives the API spelling (<c>request_extension</c>).</summary>
@@ -130,14 +132,6 @@ public enum TicketRefusal
 /// </summary>
 public static class TicketLifecycle
 {
-    public const string Agent = "agent";
-    public const string Supervisor = "supervisor";
-    public const string Dispatcher = "dispatcher";
-    public const string Department = "department";
-    public const string Admin = "admin";
-    public const string Auditor = "auditor";
-    public const string Integration = "integration";
-
     /// <summary>Who may register (登记) an order. Registering with an answer (直办) also needs
     /// <see cref="TicketCommand.ResolveOnSpot"/> from Registered, which integrations may not give.</summary>
     public static IReadOnlyList<string> CreateRoles { get; } = [Agent, Dispatcher, Supervisor, Admin, Integration];

@@ -47,33 +47,13 @@ public sealed record TicketInboxCounts(int ToSign, int InHand, int Overdue, int 
 public sealed class TicketQueries(NpgsqlDataSource db)
 {
     /// <summary>One page of orders, newest first or due soonest, and the total; caller phones as stored.</summary>
-    public async Task<(int Total, IReadOnlyList<TicketListRow> Rows)> ListAsync(TicketFilter filter, CancellationToken ct)
+    public Task<(int Total, IReadOnlyList<TicketListRow> Rows)> ListAsync(TicketFilter filter, CancellationToken ct)
     {
         var (where, parameters) = Where(filter);
-        await using var batch = db.CreateBatch();
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM {T.Name} {where}");
         var order = filter.Sort == TicketSort.Due
             ? $"{T.RunningDeadlineSql} ASC NULLS LAST, {T.CreatedAt} DESC, {T.Number} DESC"
             : $"{T.CreatedAt} DESC, {T.Number} DESC";
-        var rows = new NpgsqlBatchCommand($"SELECT {TicketListRow.Select} FROM {T.Name} {where} ORDER BY {order} LIMIT @limit OFFSET @offset");
-        foreach (var p in parameters)
-        {
-            count.Parameters.Add(p.Clone());
-            rows.Parameters.Add(p.Clone());
-        }
-        rows.Parameters.AddWithValue("limit", filter.PageSize);
-        rows.Parameters.AddWithValue("offset", (long)(filter.Page - 1) * filter.PageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(rows);
-
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var total = (int)reader.GetInt64(0);
-        await reader.NextResultAsync(ct);
-        var read = TicketListRow.Reader(reader);
-        var items = new List<TicketListRow>();
-        while (await reader.ReadAsync(ct)) items.Add(read());
-        return (total, items);
+        return PagedQuery.RunAsync(db, $"FROM {T.Name} {where}", TicketListRow.Select, order, parameters, filter.Page, filter.PageSize, TicketListRow.Reader, ct);
     }
 
     public async Task<TicketInboxCounts> InboxAsync(string departmentId, CancellationToken ct)
