@@ -5,10 +5,9 @@ using T = Hotline.ReadModel.Tickets.TicketTable;
 namespace Hotline.ReadModel.Tickets;
 
 /// <summary>A work order as the lists read it from <c>tickets</c> (no content, no payload): read by column name.</summary>
-public sealed record TicketListRow
+public sealed record TicketListRow : TicketProgressColumns
 {
     public required string Number { get; init; }
-    public required TicketStatus Status { get; init; }
     public required string Kind { get; init; }
     public required string Channel { get; init; }
     public required string Category { get; init; }
@@ -16,22 +15,8 @@ public sealed record TicketListRow
     public string? CallerPhone { get; init; }
     public required string Summary { get; init; }
     public string? District { get; init; }
-    public string? LeadDepartment { get; init; }
-    public IReadOnlyList<string> CoDepartments { get; init; } = [];
-    public string? SuggestedDepartment { get; init; }
-    public DateTimeOffset CreatedAt { get; init; }
-    public required string CreatedBy { get; init; }
-    public DateTimeOffset UpdatedAt { get; init; }
-    public TicketDeadlines Deadlines { get; init; } = new();
-    public bool Overdue { get; init; }
-    public bool Supervised { get; init; }
-    public int UrgeCount { get; init; }
-    public DateTimeOffset? RepliedAt { get; init; }
+    /// <summary>As stored: the API's name (satisfied, basically, unsatisfied).</summary>
     public string? Satisfaction { get; init; }
-    public int ReturnCount { get; init; }
-    public int ReopenCount { get; init; }
-    public string? MergedInto { get; init; }
-    public DateTimeOffset? ClosedAt { get; init; }
     public bool ExtensionPending { get; init; }
 
     /// <summary>The facts the life cycle decides actions by.</summary>

@@ -9,27 +9,11 @@ namespace Hotline.ReadModel.Tickets;
 /// values in domain types, bound by <see cref="Bind"/> to parameters named after their columns (enum columns hold
 /// the API's lower-case names, times are stored in UTC, the phone's last four digits are kept for the public look-up).
 /// </summary>
-public sealed record TicketRow
+public sealed record TicketRow : TicketProgressColumns
 {
-    public required TicketStatus Status { get; init; }
     public required TicketIntake Intake { get; init; }
-    public string? LeadDepartment { get; init; }
-    public IReadOnlyList<string> CoDepartments { get; init; } = [];
-    public string? SuggestedDepartment { get; init; }
-    public DateTimeOffset CreatedAt { get; init; }
-    public required string CreatedBy { get; init; }
-    public DateTimeOffset UpdatedAt { get; init; }
-    public TicketDeadlines Deadlines { get; init; } = new();
-    public bool Overdue { get; init; }
-    public bool Supervised { get; init; }
-    public int UrgeCount { get; init; }
     public string? Reply { get; init; }
-    public DateTimeOffset? RepliedAt { get; init; }
     public Satisfaction? Satisfaction { get; init; }
-    public int ReturnCount { get; init; }
-    public int ReopenCount { get; init; }
-    public string? MergedInto { get; init; }
-    public DateTimeOffset? ClosedAt { get; init; }
     public DateTimeOffset? NextDueAt { get; init; }
 
     /// <summary>Adds one parameter per column of <see cref="TicketTable.Written"/>, named after it.</summary>
@@ -75,4 +59,25 @@ public sealed record TicketRow
     // Npgsql writes only UTC DateTimeOffsets to timestamptz; deadlines computed in Asia/Shanghai carry +08:00.
     private static void Time(NpgsqlParameterCollection p, string name, DateTimeOffset? value) =>
         p.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value });
+}
+
+/// <summary>The columns that follow an order through its life, written by <see cref="TicketRow"/> and read by <see cref="TicketListRow"/>.</summary>
+public abstract record TicketProgressColumns
+{
+    public required TicketStatus Status { get; init; }
+    public string? LeadDepartment { get; init; }
+    public IReadOnlyList<string> CoDepartments { get; init; } = [];
+    public string? SuggestedDepartment { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public required string CreatedBy { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public TicketDeadlines Deadlines { get; init; } = new();
+    public bool Overdue { get; init; }
+    public bool Supervised { get; init; }
+    public int UrgeCount { get; init; }
+    public DateTimeOffset? RepliedAt { get; init; }
+    public int ReturnCount { get; init; }
+    public int ReopenCount { get; init; }
+    public string? MergedInto { get; init; }
+    public DateTimeOffset? ClosedAt { get; init; }
 }
