@@ -86,7 +86,7 @@ public sealed class EdgeHost(
         var services = _services ?? throw new InvalidOperationException(CannotDial);
         var outbound = new OutboundSipCall(services, callId, call);
         registry.Register(callId, outbound);
-        _logger.LogInformation("Call {CallId}: seat {JobNo} calls {Number}", callId, call.JobNo, Mask(call.To));
+        _logger.LogInformation("Call {CallId}: seat {JobNo} calls {Number}", callId, call.JobNo, PhoneMask.Mask(call.To));
         _ = Task.Run(outbound.RunAsync);
         return outbound;
     }
@@ -95,7 +95,7 @@ public sealed class EdgeHost(
     {
         var call = new SipCall(_services!, leg, CallIds.New("sip", TimeProvider.System));
         _calls[call.CallId] = call;
-        _logger.LogInformation("Call {CallId} arrives from {Caller} for {Dialled}", call.CallId, Mask(leg.FromUser), leg.ToUser);
+        _logger.LogInformation("Call {CallId} arrives from {Caller} for {Dialled}", call.CallId, PhoneMask.Mask(leg.FromUser), leg.ToUser);
         _ = Task.Run(async () =>
         {
             try
@@ -129,6 +129,4 @@ public sealed class EdgeHost(
             lifetime > TimeSpan.Zero ? "registered" : "unregistered", registration.Contact);
         return SipRegistrationResult.Ok(lifetime);
     }
-
-    private static string Mask(string number) => number.Length <= 4 ? "****" : new string('*', number.Length - 4) + number[^4..];
 }

@@ -1,4 +1,5 @@
 using Hotline.Api.Contracts;
+using Hotline.ReadModel;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,39 +15,19 @@ internal sealed class PostgresCallRecords(NpgsqlDataSource db) : ICallRecords
 {
     public async Task<(int Total, IReadOnlyList<CallListItem> Items)> ListAsync(string? state, int page, int pageSize, CancellationToken ct)
     {
-        await using var batch = db.CreateBatch();
-        var count = new NpgsqlBatchCommand("SELECT count(*) FROM call_records WHERE (@state::text IS NULL OR state = @state)");
-        count.Parameters.AddWithValue("state", NpgsqlDbType.Text, (object?)state ?? DBNull.Value);
-        var rows = new NpgsqlBatchCommand(
+        var filter = new NpgsqlParameter("state", NpgsqlDbType.Text) { Value = (object?)state ?? DBNull.Value };
+        return await PagedQuery.RunAsync<CallListItem>(db,
+            "FROM call_records WHERE (@state::text IS NULL OR state = @state)",
             """
-            SELECT call_id, state, channel, caller_number, dialled_number, language, queue_id, seat_job_no,
-                   arrived_at, queued_at, offered_at, answered_at, ended_at, wrapup_ended_at, end_reason, ticket_number
-            FROM call_records
-            WHERE (@state::text IS NULL OR state = @state)
-            ORDER BY arrived_at DESC NULLS LAST, call_id DESC
-            LIMIT @limit OFFSET @offset
-            """);
-        rows.Parameters.AddWithValue("state", NpgsqlDbType.Text, (object?)state ?? DBNull.Value);
-        rows.Parameters.AddWithValue("limit", pageSize);
-        rows.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(rows);
-
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var total = (int)reader.GetInt64(0);
-        await reader.NextResultAsync(ct);
-        var items = new List<CallListItem>();
-        while (await reader.ReadAsync(ct))
-        {
-            items.Add(new CallListItem(
+            call_id, state, channel, caller_number, dialled_number, language, queue_id, seat_job_no,
+            arrived_at, queued_at, offered_at, answered_at, ended_at, wrapup_ended_at, end_reason, ticket_number
+            """,
+            "arrived_at DESC NULLS LAST, call_id DESC", [filter], page, pageSize, reader => () => new CallListItem(
                 reader.GetString(0),
                 reader.GetString(1),
                 Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6), Text(reader, 7),
                 Time(reader, 8), Time(reader, 9), Time(reader, 10), Time(reader, 11), Time(reader, 12), Time(reader, 13),
-                Text(reader, 14), Text(reader, 15)));
-        }
-        return (total, items);
+                Text(reader, 14), Text(reader, 15)), ct);
     }
 
     private static string? Text(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);

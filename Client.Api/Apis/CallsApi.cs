@@ -36,7 +36,7 @@ public static class CallsApi
         var (total, items) = await records.ListAsync(state, page ?? 1, pageSize ?? 50, ct);
         var showNumbers = SeesCallerNumbers(user);
         // An outbound call's citizen is its "to": both ends are masked for those who see no numbers.
-        var shown = items.Select(i => showNumbers ? i : i with { From = PhoneMask.Mask(i.From), To = PhoneMask.Mask(i.To) }).ToArray();
+        var shown = items.Select(i => showNumbers ? i : i with { From = PhoneMask.MaskOrNull(i.From), To = PhoneMask.MaskOrNull(i.To) }).ToArray();
         return TypedResults.Ok(new CallListResponse(total, page ?? 1, pageSize ?? 50, shown));
     }
 
@@ -63,7 +63,7 @@ public static class CallsApi
             if (call.SeatJobNo != me && !call.OfferedSeats.Contains(me)) return CallNotFound(id);
         }
         var response = CallResponse.FromGrain(call);
-        return TypedResults.Ok(SeesCallerNumbers(user) ? response : response with { From = PhoneMask.Mask(response.From), To = PhoneMask.Mask(response.To) });
+        return TypedResults.Ok(SeesCallerNumbers(user) ? response : response with { From = PhoneMask.MaskOrNull(response.From), To = PhoneMask.MaskOrNull(response.To) });
     }
 
     public static readonly string[] Purposes = ["callback", "return_visit", "survey", "manual"];
@@ -99,15 +99,4 @@ public static class CallsApi
     /// <summary>Staff who talk to or about citizens see their numbers; oversight and machines see them masked.</summary>
     internal static bool SeesCallerNumbers(ClaimsPrincipal user) =>
         user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Dispatcher);
-}
-
-/// <summary>Masks a citizen's phone number to its first three and last four digits: 138****5678.</summary>
-public static class PhoneMask
-{
-    public static string? Mask(string? number)
-    {
-        if (string.IsNullOrEmpty(number)) return number;
-        if (number.Length <= 7) return new string('*', Math.Max(0, number.Length - 2)) + number[^Math.Min(2, number.Length)..];
-        return number[..3] + new string('*', number.Length - 7) + number[^4..];
-    }
 }

@@ -4,6 +4,7 @@ using Hotline.Api.Cluster;
 using Hotline.Api.Contracts;
 using Hotline.Api.Problems;
 using Hotline.Departments;
+using Hotline.ReadModel.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hotline.Api.Apis;

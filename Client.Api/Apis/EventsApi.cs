@@ -35,7 +35,7 @@ public static class EventsApi
                 return ApiProblems.Forbidden("Department staff receive ticket events only.");
             wanted.Add(topic);
         }
-        return new ServerSentEventsResult(hub, wanted, options.Value.Events.KeepAliveInterval, scope);
+        return new ServerSentEventsResult(hub, wanted, options.Value.Events.KeepAliveInterval, scope, CallsApi.SeesCallerNumbers(user));
     }
 }
 
@@ -46,7 +46,8 @@ public static class EventsApi
 /// event log, in order and once, from this or any other API process; if the log no longer holds them all it gets a
 /// <c>hotline.replay_incomplete</c> event and should reload its snapshots.
 /// </summary>
-public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> topics, TimeSpan keepAlive, string? departmentScope = null)
+public sealed class ServerSentEventsResult(
+    EventHub hub, IReadOnlySet<string> topics, TimeSpan keepAlive, string? departmentScope = null, bool seesCallerNumbers = false)
     : IResult, IEndpointMetadataProvider
 {
     private static readonly byte[] Connected = ": connected\n\n"u8.ToArray();
@@ -67,7 +68,7 @@ public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> to
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
 
         // Live events first, so that none falls between the replay and the live stream; those the replay sent are skipped.
-        using var subscription = hub.Subscribe(topics, departmentScope);
+        using var subscription = hub.Subscribe(topics, departmentScope, seesCallerNumbers);
         var body = context.Response.Body;
         var replayedUpTo = 0L;
         try
@@ -120,7 +121,8 @@ public sealed class ServerSentEventsResult(EventHub hub, IReadOnlySet<string> to
         foreach (var (id, e) in events)
         {
             var (message, departments) = EventHub.Prepare(e, id);
-            if (EventHub.Wants(subscription, message, departments)) await body.WriteAsync(message.Bytes, ct);
+            if (EventHub.Wants(subscription, message, departments))
+                await body.WriteAsync((EventHub.MasksNumbers(subscription, e) ? EventHub.Masked(e, id) : message).Bytes, ct);
             upTo = id;
         }
         return upTo;

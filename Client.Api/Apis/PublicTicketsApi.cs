@@ -29,7 +29,7 @@ public static class PublicTicketsApi
             .AddEndpointFilter<RequireClusterFilter>()
             .WithSummary("Submit a matter through the web (网上受理); the phone is required and proves the status query later");
         api.MapGet("/{number}", Status)
-            .WithSummary("An order's status and reply, when the phone's last four digits match; no personal data");
+            .WithSummary("An order's progress and reply, when the phone proves the filer (its last four digits or the whole number); no personal data");
         return api;
     }
 
@@ -42,18 +42,9 @@ public static class PublicTicketsApi
         else errors.Check(InputRules.Phone().IsMatch(phone) && phone.Count(char.IsAsciiDigit) >= 4, "phone", "Must be 4 to 20 digits.");
         if (errors.TryGetProblem(out var problem)) return problem;
 
-        TicketSnapshot ticket;
-        try
-        {
-            ticket = await cluster.GetGrain<ITicketGrain>(number).GetAsync();
-        }
-        catch (DomainException e) when (e.Code == ProblemCodes.TicketNotFound)
-        {
-            return TicketsApi.TicketNotFound(number);
-        }
         // A wrong phone gets the very answer an unknown number gets: the route must not confirm that an order exists.
-        return LastFour(ticket.Caller.Phone) is { } expected && expected == LastFour(phone)
-            ? TypedResults.Ok(PublicTicketStatus.FromGrain(ticket))
+        return await PublicTicketLookup.FindAsync(cluster, number, phone) is { IsFiler: true } view
+            ? TypedResults.Ok(PublicTicketStatus.From(view))
             : TicketsApi.TicketNotFound(number);
     }
 
@@ -67,11 +58,5 @@ public static class PublicTicketsApi
 
         var ticket = await cluster.GetGrain<ITicketIntakeGrain>(0).RegisterAsync(intake!, WebActor);
         return TypedResults.Created($"/api/public/tickets/{ticket.Number}", new PublicTicketCreated(ticket.Number));
-    }
-
-    internal static string? LastFour(string? phone)
-    {
-        var digits = new string((phone ?? "").Where(char.IsAsciiDigit).ToArray());
-        return digits.Length >= 4 ? digits[^4..] : null;
     }
 }

@@ -58,7 +58,7 @@ public static partial class SimTrunkApi
             var callId = CallIds.New("sim", time);
             await cluster.GetGrain<ICallGrain>(callId).StartAsync(
                 new CallStart(CallChannel.Simulated, body.From!, body.To, body.Language, body.Queue, body.Priority ?? 0));
-            LogSimulatedCall(loggers.CreateLogger(typeof(SimTrunkApi)), callId, PhoneMask.Mask(body.From), body.Queue);
+            LogSimulatedCall(loggers.CreateLogger(typeof(SimTrunkApi)), callId, PhoneMask.MaskOrNull(body.From), body.Queue);
             return callId;
         }
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Hotline.Api.Contracts;
 using Hotline.Api.Problems;
-using Hotline.Silo.Storage;
+using Hotline.ReadModel;
+using Hotline.ReadModel.Tickets;
 
 namespace Hotline.Api.Apis;
 

@@ -3,6 +3,7 @@ using Hotline.Api.Auth;
 using Hotline.Api.Cluster;
 using Hotline.Api.Contracts;
 using Hotline.Api.Problems;
+using Hotline.ReadModel.Tickets;
 using Hotline.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -12,8 +13,9 @@ namespace Hotline.Api.Apis;
 /// <summary>
 /// Work orders (工单): registering, the lists and search from the read model, one order and its history from
 /// its grain, and every action of the life cycle. The grain decides what the order's state and the actor's
-/// role allow (409, 403); the API validates bodies (400) and hides orders from departments not handling
-/// them (the same 404 as an unknown number).
+/// role allow (409, 403); the API validates bodies (400), hides orders from departments not handling
+/// them (the same 404 as an unknown number), and gives with every order the actions its caller may take
+/// now, by the same rule (<see cref="TicketLifecycle.ActionsFor"/>).
 /// </summary>
 public static class TicketsApi
 {
@@ -36,25 +38,25 @@ public static class TicketsApi
         var act = api.MapGroup("").RequireAuthorization(Policies.TicketsAct);
         act.MapPost("/dispatch", Dispatch).WithSummary("派单: to a lead department and optional co-handling departments");
         act.MapPost("/sign", (string number, ClaimsPrincipal user, IClusterClient cluster) =>
-            Act(number, user, cluster, TicketAction.Sign, new FieldErrors(), (t, by) => t.SignAsync(by))).WithSummary("签收 by the lead department");
+            Act(number, user, cluster, TicketCommand.Sign, new FieldErrors(), (t, by) => t.SignAsync(by))).WithSummary("签收 by the lead department");
         act.MapPost("/return", Return).WithSummary("回退 with a reason: not this department's matter");
         act.MapPost("/extend", Extend).WithSummary("延期: ask for more working days");
         act.MapPost("/extend/approve", (string number, NoteRequest? body, ClaimsPrincipal user, IClusterClient cluster) =>
-            WithNote(number, body, user, cluster, TicketAction.ApproveExtension, (t, note, by) => t.ApproveExtensionAsync(note, by)))
+            WithNote(number, body, user, cluster, TicketCommand.ApproveExtension, (t, note, by) => t.ApproveExtensionAsync(note, by)))
             .WithSummary("Approve the pending extension: the reply and finish limits move by its working days");
         act.MapPost("/extend/reject", (string number, NoteRequest? body, ClaimsPrincipal user, IClusterClient cluster) =>
-            WithNote(number, body, user, cluster, TicketAction.RejectExtension, (t, note, by) => t.RejectExtensionAsync(note, by)))
+            WithNote(number, body, user, cluster, TicketCommand.RejectExtension, (t, note, by) => t.RejectExtensionAsync(note, by)))
             .WithSummary("Reject the pending extension");
         act.MapPost("/reply", Reply).WithSummary("答复: the department's answer to the citizen");
         act.MapPost("/urge", (string number, NoteRequest? body, ClaimsPrincipal user, IClusterClient cluster) =>
-            WithNote(number, body, user, cluster, TicketAction.Urge, (t, note, by) => t.UrgeAsync(note, by))).WithSummary("催办");
+            WithNote(number, body, user, cluster, TicketCommand.Urge, (t, note, by) => t.UrgeAsync(note, by))).WithSummary("催办");
         act.MapPost("/urge/schedule", ScheduleUrge).WithSummary("定时催办: urge automatically at this time");
         act.MapPost("/supervise", (string number, NoteRequest? body, ClaimsPrincipal user, IClusterClient cluster) =>
-            WithNote(number, body, user, cluster, TicketAction.Supervise, (t, note, by) => t.SuperviseAsync(note, by))).WithSummary("督办");
+            WithNote(number, body, user, cluster, TicketCommand.Supervise, (t, note, by) => t.SuperviseAsync(note, by))).WithSummary("督办");
         act.MapPost("/visit", Visit).WithSummary("回访: satisfied or basically closes the order, unsatisfied reopens it");
         act.MapPost("/reopen", Reopen).WithSummary("重办 with a reason");
         act.MapPost("/close", (string number, ClaimsPrincipal user, IClusterClient cluster) =>
-            Act(number, user, cluster, TicketAction.Close, new FieldErrors(), (t, by) => t.CloseAsync(by))).WithSummary("办结归档 without a visit");
+            Act(number, user, cluster, TicketCommand.Close, new FieldErrors(), (t, by) => t.CloseAsync(by))).WithSummary("办结归档 without a visit");
         act.MapPost("/merge", Merge).WithSummary("并单: this order is a duplicate of another, which carries on and lists it");
         return api;
     }
@@ -71,21 +73,20 @@ public static class TicketsApi
         var intake = TicketIntakeValidation.Validate(body, await KnownCategoriesAsync(cluster), phoneRequired: false, errors);
         if (errors.TryGetProblem(out var problem)) return problem;
 
-        var actor = user.ActorFor(TicketAction.Register);
+        var actor = user.ActorForRegistering();
         Task<TicketSnapshot> Run() => cluster.GetGrain<ITicketIntakeGrain>(0).RegisterAsync(intake!, actor);
 
-        var show = user.SeesCallerContact();
         if (idempotencyKey is null)
         {
             var ticket = await Run();
-            return TypedResults.Created($"/api/tickets/{ticket.Number}", TicketResponse.FromGrain(ticket, show));
+            return TypedResults.Created($"/api/tickets/{ticket.Number}", Response(ticket, user));
         }
         var fingerprint = System.Text.Json.JsonSerializer.Serialize(body);
         return await idempotency.RunAsync(user.JobNo(), idempotencyKey, fingerprint, Run) switch
         {
             IdempotencyStore.Outcome<TicketSnapshot>.Done { Replayed: false } done =>
-                TypedResults.Created($"/api/tickets/{done.Value.Number}", TicketResponse.FromGrain(done.Value, show)),
-            IdempotencyStore.Outcome<TicketSnapshot>.Done done => TypedResults.Ok(TicketResponse.FromGrain(done.Value, show)),
+                TypedResults.Created($"/api/tickets/{done.Value.Number}", Response(done.Value, user)),
+            IdempotencyStore.Outcome<TicketSnapshot>.Done done => TypedResults.Ok(Response(done.Value, user)),
             _ => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was already used with a different request."),
         };
@@ -106,7 +107,12 @@ public static class TicketsApi
     internal static async Task<TicketListResponse> ListAsync(TicketFilter filter, ITicketRecords records, ClaimsPrincipal user, CancellationToken ct)
     {
         var (total, items) = await records.ListAsync(filter, ct);
-        var shown = user.SeesCallerContact() ? items : items.Select(i => i with { CallerPhone = PhoneMask.Mask(i.CallerPhone) }).ToArray();
+        var showContact = user.SeesCallerContact();
+        var shown = items.Select(i => i with
+        {
+            CallerPhone = showContact ? i.CallerPhone : PhoneMask.MaskOrNull(i.CallerPhone),
+            Actions = user.ActionsOn(i.Facts()),
+        }).ToArray();
         return new TicketListResponse(total, filter.Page, filter.PageSize, shown);
     }
 
@@ -115,7 +121,7 @@ public static class TicketsApi
     {
         if (!TicketNumberCheck.IsValid(number)) return ApiProblems.Validation("number", TicketNumberCheck.Rule);
         var ticket = await cluster.GetGrain<ITicketGrain>(number).GetAsync();
-        return user.MaySee(ticket) ? TypedResults.Ok(TicketResponse.FromGrain(ticket, user.SeesCallerContact())) : TicketNotFound(number);
+        return user.MaySee(ticket) ? TypedResults.Ok(Response(ticket, user)) : TicketNotFound(number);
     }
 
     internal static async Task<Results<Ok<TicketHistoryItem[]>, ValidationProblem, ProblemHttpResult>> History(
@@ -146,7 +152,7 @@ public static class TicketsApi
             else co.Add(id);
         }
         var note = TicketIntakeValidation.Optional(body.Note, "note", MaxNote, errors);
-        return Act(number, user, cluster, TicketAction.Dispatch, errors, (t, by) => t.DispatchAsync(body.Lead!, co, note, by));
+        return Act(number, user, cluster, TicketCommand.Dispatch, errors, (t, by) => t.DispatchAsync(body.Lead!, co, note, by));
     }
 
     internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Return(
@@ -154,7 +160,7 @@ public static class TicketsApi
     {
         var errors = new FieldErrors();
         var reason = TicketIntakeValidation.Required(body.Reason, "reason", MaxNote, errors);
-        return Act(number, user, cluster, TicketAction.Return, errors, (t, by) => t.ReturnAsync(reason!, by));
+        return Act(number, user, cluster, TicketCommand.Return, errors, (t, by) => t.ReturnAsync(reason!, by));
     }
 
     internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Extend(
@@ -164,7 +170,7 @@ public static class TicketsApi
         if (body.WorkingDays is null) errors.Add("workingDays", "Required.");
         else errors.Range(body.WorkingDays, 1, 60, "workingDays");
         var reason = TicketIntakeValidation.Required(body.Reason, "reason", MaxNote, errors);
-        return Act(number, user, cluster, TicketAction.RequestExtension, errors,
+        return Act(number, user, cluster, TicketCommand.RequestExtension, errors,
             (t, by) => t.RequestExtensionAsync(body.WorkingDays!.Value, reason!, by));
     }
 
@@ -173,7 +179,7 @@ public static class TicketsApi
     {
         var errors = new FieldErrors();
         var text = TicketIntakeValidation.Required(body.Text, "text", MaxReply, errors);
-        return Act(number, user, cluster, TicketAction.Reply, errors, (t, by) => t.ReplyAsync(text!, by));
+        return Act(number, user, cluster, TicketCommand.Reply, errors, (t, by) => t.ReplyAsync(text!, by));
     }
 
     internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> ScheduleUrge(
@@ -182,7 +188,7 @@ public static class TicketsApi
         var errors = new FieldErrors();
         errors.Check(body.At is not null, "at", "Required: an instant with its offset (2026-11-23T09:30:00+08:00).");
         var note = TicketIntakeValidation.Optional(body.Note, "note", MaxNote, errors);
-        return Act(number, user, cluster, TicketAction.ScheduleUrge, errors, (t, by) => t.ScheduleUrgeAsync(body.At!.Value, note, by));
+        return Act(number, user, cluster, TicketCommand.ScheduleUrge, errors, (t, by) => t.ScheduleUrgeAsync(body.At!.Value, note, by));
     }
 
     internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Visit(
@@ -194,7 +200,7 @@ public static class TicketsApi
         else if (!ApiNames.TryParseSatisfaction(body.Satisfaction, out satisfaction))
             errors.Add("satisfaction", $"Must be one of {string.Join(", ", ApiNames.Satisfactions)}.");
         var note = TicketIntakeValidation.Optional(body.Note, "note", MaxNote, errors);
-        return Act(number, user, cluster, TicketAction.Visit, errors, (t, by) => t.VisitAsync(satisfaction, note, by));
+        return Act(number, user, cluster, TicketCommand.Visit, errors, (t, by) => t.VisitAsync(satisfaction, note, by));
     }
 
     internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Reopen(
@@ -202,7 +208,7 @@ public static class TicketsApi
     {
         var errors = new FieldErrors();
         var reason = TicketIntakeValidation.Required(body.Reason, "reason", MaxNote, errors);
-        return Act(number, user, cluster, TicketAction.Reopen, errors, (t, by) => t.ReopenAsync(reason!, by));
+        return Act(number, user, cluster, TicketCommand.Reopen, errors, (t, by) => t.ReopenAsync(reason!, by));
     }
 
     internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Merge(
@@ -212,11 +218,11 @@ public static class TicketsApi
         if (body.Into is null) errors.Add("into", "Required.");
         else if (!TicketNumberCheck.IsValid(body.Into)) errors.Add("into", TicketNumberCheck.Rule);
         else errors.Check(body.Into != number, "into", "A work order cannot be merged into itself.");
-        return Act(number, user, cluster, TicketAction.Merge, errors, (t, by) => t.MergeAsync(body.Into!, by));
+        return Act(number, user, cluster, TicketCommand.Merge, errors, (t, by) => t.MergeAsync(body.Into!, by));
     }
 
     internal static Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> WithNote(
-        string number, NoteRequest? body, ClaimsPrincipal user, IClusterClient cluster, TicketAction action,
+        string number, NoteRequest? body, ClaimsPrincipal user, IClusterClient cluster, TicketCommand action,
         Func<ITicketGrain, string?, Actor, Task<TicketSnapshot>> command)
     {
         var errors = new FieldErrors();
@@ -226,7 +232,7 @@ public static class TicketsApi
 
     /// <summary>Checks the number and the body's errors, hides the order from an uninvolved department, then runs the command.</summary>
     internal static async Task<Results<Ok<TicketResponse>, ValidationProblem, ProblemHttpResult>> Act(
-        string number, ClaimsPrincipal user, IClusterClient cluster, TicketAction action, FieldErrors errors,
+        string number, ClaimsPrincipal user, IClusterClient cluster, TicketCommand action, FieldErrors errors,
         Func<ITicketGrain, Actor, Task<TicketSnapshot>> command)
     {
         errors.Check(TicketNumberCheck.IsValid(number), "number", TicketNumberCheck.Rule);
@@ -234,8 +240,12 @@ public static class TicketsApi
         var grain = cluster.GetGrain<ITicketGrain>(number);
         if (user.TicketScope() is not null && !user.MaySee(await grain.GetAsync())) return TicketNotFound(number);
         var ticket = await command(grain, user.ActorFor(action));
-        return TypedResults.Ok(TicketResponse.FromGrain(ticket, user.SeesCallerContact()));
+        return TypedResults.Ok(Response(ticket, user));
     }
+
+    /// <summary>The order as this user sees it: the caller's phone masked unless they may see it, and their actions on it now.</summary>
+    internal static TicketResponse Response(TicketSnapshot ticket, ClaimsPrincipal user) =>
+        TicketResponse.FromGrain(ticket, user.SeesCallerContact(), user.ActionsOn(TicketFacts.Of(ticket)));
 
     internal static async Task<IReadOnlySet<string>> KnownCategoriesAsync(IClusterClient cluster)
     {

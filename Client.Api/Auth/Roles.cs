@@ -1,21 +1,15 @@
 namespace Hotline.Api.Auth;
 
-/// <summary>Staff roles (角色). A user may hold several.</summary>
+/// <summary>Staff roles (角色): the domain's (<see cref="StaffRoles"/>) and the API's own. A user may hold several.</summary>
 public static class Roles
 {
-    /// <summary>Call-taker (话务员) at a seat.</summary>
-    public const string Agent = "agent";
-    /// <summary>Shift supervisor (班长).</summary>
-    public const string Supervisor = "supervisor";
-    /// <summary>Dispatcher (派单员) who routes tickets to departments.</summary>
-    public const string Dispatcher = "dispatcher";
-    /// <summary>A handling department's (承办单位) staff, bound to one department.</summary>
-    public const string Department = "department";
-    public const string Admin = "admin";
-    /// <summary>Read-only oversight (督查).</summary>
-    public const string Auditor = "auditor";
-    /// <summary>Machine accounts: load drivers, the simulated trunk, scrapers.</summary>
-    public const string Integration = "integration";
+    public const string Agent = StaffRoles.Agent;
+    public const string Supervisor = StaffRoles.Supervisor;
+    public const string Dispatcher = StaffRoles.Dispatcher;
+    public const string Department = StaffRoles.Department;
+    public const string Admin = StaffRoles.Admin;
+    public const string Auditor = StaffRoles.Auditor;
+    public const string Integration = StaffRoles.Integration;
     /// <summary>Survey lead (调查组长): designs questionnaires, builds sample frames and draws samples.</summary>
     public const string SurveyLead = "survey_lead";
 

@@ -3,59 +3,16 @@ using Hotline.Tickets;
 
 namespace Hotline.Api.Auth;
 
-/// <summary>What the API asks of a work order on someone's behalf (the ticket grain's commands, plus registering).</summary>
-public enum TicketAction
-{
-    Register,
-    Dispatch,
-    Sign,
-    Return,
-    RequestExtension,
-    ApproveExtension,
-    RejectExtension,
-    Reply,
-    Urge,
-    ScheduleUrge,
-    Supervise,
-    Visit,
-    Reopen,
-    Close,
-    Merge,
-}
-
 /// <summary>
 /// Who sees which work orders, who sees the citizen's contact details, and in which role a user acts.
-/// The ticket grain decides whether a role may do a command (its life-cycle table); the API only picks
-/// the role to act in when a user holds several, and hides orders from departments not handling them.
+/// Whether a role may do a command, and in which role a user holding several acts, is the life cycle's
+/// (<see cref="TicketLifecycle"/>): the grain decides with it and the API lists each order's actions with it.
+/// The API only hides orders from departments not handling them.
 /// </summary>
 public static class TicketAccess
 {
     /// <summary>Roles that see every order; department staff without one of them see only their department's.</summary>
     private static readonly string[] CentreWide = [Roles.Agent, Roles.Supervisor, Roles.Dispatcher, Roles.Admin, Roles.Auditor, Roles.Integration];
-
-    /// <summary>
-    /// The role each action is taken in, most specific first, so the history says "dispatcher" rather than
-    /// "admin" for an admin who is also a dispatcher. A user holding none acts in their first role, and the
-    /// grain refuses (403) if that role may not.
-    /// </summary>
-    private static readonly Dictionary<TicketAction, string[]> ActingRoles = new()
-    {
-        [TicketAction.Register] = [Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin, Roles.Integration],
-        [TicketAction.Dispatch] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        [TicketAction.Sign] = [Roles.Department, Roles.Admin],
-        [TicketAction.Return] = [Roles.Department, Roles.Admin],
-        [TicketAction.RequestExtension] = [Roles.Department, Roles.Admin],
-        [TicketAction.ApproveExtension] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        [TicketAction.RejectExtension] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        [TicketAction.Reply] = [Roles.Department, Roles.Admin],
-        [TicketAction.Urge] = [Roles.Dispatcher, Roles.Supervisor, Roles.Agent, Roles.Admin],
-        [TicketAction.ScheduleUrge] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        [TicketAction.Supervise] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        [TicketAction.Visit] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        [TicketAction.Reopen] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        [TicketAction.Close] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        [TicketAction.Merge] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-    };
 
     /// <summary>The department a department user is bound to (<c>users.department_id</c>).</summary>
     public static string? DepartmentId(this ClaimsPrincipal user) => user.FindFirstValue(BearerTokenHandler.DepartmentClaim);
@@ -84,12 +41,23 @@ public static class TicketAccess
         user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Dispatcher) || user.IsInRole(Roles.Supervisor)
         || user.IsInRole(Roles.Department) || user.IsInRole(Roles.Admin);
 
-    /// <summary>The signed-in user as the ticket grain records them for <paramref name="action"/>.</summary>
-    public static Actor ActorFor(this ClaimsPrincipal user, TicketAction action)
+    /// <summary>
+    /// The signed-in user as the ticket grain records them for <paramref name="command"/>, in the role the life
+    /// cycle picks. A user holding none acts in their first role, and the grain refuses (403).
+    /// </summary>
+    public static Actor ActorFor(this ClaimsPrincipal user, TicketCommand command) =>
+        user.As(TicketLifecycle.ActingRole(command, user.IsInRole));
+
+    /// <summary>The signed-in user as the ticket grain records them for registering an order (登记).</summary>
+    public static Actor ActorForRegistering(this ClaimsPrincipal user) => user.As(TicketLifecycle.RegisteringRole(user.IsInRole));
+
+    /// <summary>The actions the user may take on the order now, in their API names (<c>request_extension</c>).</summary>
+    public static IReadOnlyList<string> ActionsOn(this ClaimsPrincipal user, TicketFacts order) =>
+        TicketLifecycle.ActionsFor(order, user.IsInRole, user.DepartmentId()).Select(a => Names.Of(a)).ToArray();
+
+    private static Actor As(this ClaimsPrincipal user, string? role)
     {
-        var role = ActingRoles[action].FirstOrDefault(user.IsInRole)
-            ?? user.FindFirstValue(ClaimTypes.Role)
-            ?? "";
+        role ??= user.FindFirstValue(ClaimTypes.Role) ?? "";
         return new Actor(user.JobNo(), role, role == Roles.Department ? user.DepartmentId() : null);
     }
 }

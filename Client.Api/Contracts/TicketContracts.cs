@@ -1,4 +1,5 @@
 using Hotline.Api.Apis;
+using Hotline.ReadModel.Tickets;
 using Hotline.Tickets;
 
 namespace Hotline.Api.Contracts;
@@ -45,16 +46,23 @@ public sealed record TicketResponse(
     ExtensionRequestDto? PendingExtension,
     DateTimeOffset? ClosedAt,
     DateTimeOffset UpdatedAt,
-    int Version)
+    int Version,
+    /// <summary>The time limit that matters now (what the desks count down), if any.</summary>
+    DueDto? Due,
+    /// <summary>accepted, in_progress or replied: what the citizen is told (portal and IVR).</summary>
+    string Progress,
+    /// <summary>What the caller may do to the order now (dispatch, sign, return, request_extension, …): a desk's buttons.</summary>
+    IReadOnlyList<string> Actions)
 {
     /// <param name="showContact">False masks the caller's phone (138****5678).</param>
-    public static TicketResponse FromGrain(TicketSnapshot t, bool showContact) => new(
+    /// <param name="actions">The caller's actions on the order now (<c>TicketAccess.ActionsOn</c>).</param>
+    public static TicketResponse FromGrain(TicketSnapshot t, bool showContact, IReadOnlyList<string> actions) => new(
         t.Number,
         ApiNames.Of(t.Status),
         ApiNames.Of(t.Kind),
         ApiNames.Of(t.Channel),
         t.Category,
-        new CallerDto(t.Caller.Name, showContact ? t.Caller.Phone : PhoneMask.Mask(t.Caller.Phone)),
+        new CallerDto(t.Caller.Name, showContact ? t.Caller.Phone : PhoneMask.MaskOrNull(t.Caller.Phone)),
         t.Summary,
         t.Content,
         t.Address,
@@ -81,7 +89,16 @@ public sealed record TicketResponse(
         t.PendingExtension is { } e ? new ExtensionRequestDto(e.WorkingDays, e.Reason, e.RequestedBy, e.RequestedAt) : null,
         t.ClosedAt,
         t.UpdatedAt,
-        t.Version);
+        t.Version,
+        DueDto.Of(TicketDeadlineRule.Running(t.Status, t.Deadlines)),
+        Names.Of(PublicProgress.Of(t.Status)),
+        actions);
+}
+
+/// <summary>The time limit an order runs against now: <c>sign</c>, <c>reply</c> or <c>finish</c>, and when.</summary>
+public sealed record DueDto(string Kind, DateTimeOffset At)
+{
+    public static DueDto? Of(RunningDeadline? due) => due is { } d ? new DueDto(Names.Of(d.Kind), d.At) : null;
 }
 
 public sealed record CallerDto(string? Name, string? Phone);
@@ -142,7 +159,28 @@ public sealed record TicketListItem(
     int ReturnCount,
     int ReopenCount,
     string? MergedInto,
-    DateTimeOffset? ClosedAt);
+    DateTimeOffset? ClosedAt,
+    /// <summary>An extension request (延期) waits for the centre's decision.</summary>
+    bool ExtensionPending,
+    /// <summary>The time limit that matters now (what the desks count down), if any.</summary>
+    DueDto? Due,
+    /// <summary>accepted, in_progress or replied: what the citizen is told.</summary>
+    string Progress,
+    /// <summary>What the caller may do to the order now: the same list the order's own route gives.</summary>
+    IReadOnlyList<string> Actions)
+{
+    /// <summary>What the life cycle needs to decide the actions on this row.</summary>
+    public TicketFacts Facts() =>
+        new(ApiNames.TryParseTicketStatus(Status, out var status) ? status : TicketStatus.Closed, LeadDepartment, ExtensionPending);
+
+    /// <summary>A read-model row, before its caller's phone masking and actions.</summary>
+    public static TicketListItem From(TicketListRow r) => new(
+        r.Number, ApiNames.Of(r.Status), r.Kind, r.Channel, r.Category, r.CallerName, r.CallerPhone, r.Summary, r.District,
+        r.LeadDepartment, r.CoDepartments, r.SuggestedDepartment, r.CreatedAt, r.CreatedBy, r.UpdatedAt,
+        r.Deadlines.Sign, r.Deadlines.Reply, r.Deadlines.Finish, r.Overdue, r.Supervised, r.UrgeCount, r.RepliedAt, r.Satisfaction,
+        r.ReturnCount, r.ReopenCount, r.MergedInto, r.ClosedAt, r.ExtensionPending,
+        DueDto.Of(TicketDeadlineRule.Running(r.Status, r.Deadlines)), Names.Of(PublicProgress.Of(r.Status)), []);
+}
 
 public sealed record TicketListResponse(int Total, int Page, int PageSize, IReadOnlyList<TicketListItem> Items);
 
@@ -205,10 +243,15 @@ public sealed record PublicTicketRequest(
 
 public sealed record PublicTicketCreated(string Number);
 
-/// <summary>What a citizen may learn of an order by its number and phone: no name, phone, address or content.</summary>
+/// <summary>
+/// What a citizen may learn of an order by its number and phone: no name, phone, address or content. A merged
+/// order (并单) answers with the progress and reply of the order it joined, as the IVR does.
+/// </summary>
 public sealed record PublicTicketStatus(
     string Number,
     string Status,
+    /// <summary>accepted, in_progress or replied: the one progress the portal and the IVR give.</summary>
+    string Progress,
     string Kind,
     string Category,
     DateTimeOffset CreatedAt,
@@ -216,6 +259,7 @@ public sealed record PublicTicketStatus(
     string? Reply,
     DateTimeOffset? ClosedAt)
 {
-    public static PublicTicketStatus FromGrain(TicketSnapshot t) =>
-        new(t.Number, ApiNames.Of(t.Status), ApiNames.Of(t.Kind), t.Category, t.CreatedAt, t.RepliedAt, t.Reply, t.ClosedAt);
+    public static PublicTicketStatus From(PublicTicketView view) => new(
+        view.Asked.Number, ApiNames.Of(view.Asked.Status), Names.Of(view.Progress), ApiNames.Of(view.Asked.Kind), view.Asked.Category,
+        view.Asked.CreatedAt, view.Current.RepliedAt, view.Reply, view.Current.ClosedAt);
 }

@@ -29,7 +29,8 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
     public int ClientCount => _subscriptions.Count;
 
     /// <param name="departmentScope">For department staff: only ticket events about orders this department leads or co-handles.</param>
-    public Subscription Subscribe(IReadOnlySet<string> topics, string? departmentScope = null)
+    /// <param name="seesCallerNumbers">False masks the citizen's number in call events, as <c>/api/calls</c> does for the same roles.</param>
+    public Subscription Subscribe(IReadOnlySet<string> topics, string? departmentScope = null, bool seesCallerNumbers = false)
     {
         var channel = Channel.CreateBounded<SseMessage>(new BoundedChannelOptions(options.Value.Events.ClientBufferSize)
         {
@@ -37,7 +38,7 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: the event is dropped for this client only
         });
-        var subscription = new Subscription(this, Interlocked.Increment(ref _nextSubscriptionId), topics, departmentScope, channel);
+        var subscription = new Subscription(this, Interlocked.Increment(ref _nextSubscriptionId), topics, departmentScope, seesCallerNumbers, channel);
         _subscriptions[subscription.Id] = subscription;
         metrics.SseClientConnected();
         return subscription;
@@ -47,11 +48,14 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
     public void Publish(HotlineEvent e, long? id = null)
     {
         metrics.EventReceived(e.Topic);
-        var (message, departments) = Prepare(e, id ?? Interlocked.Increment(ref _sequence));
+        var sequence = id ?? Interlocked.Increment(ref _sequence);
+        var (message, departments) = Prepare(e, sequence);
+        SseMessage? masked = null;
         foreach (var subscription in _subscriptions.Values)
         {
             if (!Wants(subscription, message, departments)) continue;
-            if (!subscription.Writer.TryWrite(message)) metrics.EventDropped(e.Topic);
+            var sent = MasksNumbers(subscription, e) ? masked ??= Masked(e, sequence) : message;
+            if (!subscription.Writer.TryWrite(sent)) metrics.EventDropped(e.Topic);
         }
     }
 
@@ -62,6 +66,12 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
         if (e.Topic == EventTopics.Tickets) (e, departments) = TicketEventFilter.Redact(e);
         return (new SseMessage(e.Topic, id, Encode(e, id)), departments);
     }
+
+    /// <summary>A call event for a viewer who sees citizens' numbers masked on <c>/api/calls</c> is masked alike.</summary>
+    internal static bool MasksNumbers(Subscription subscription, HotlineEvent e) =>
+        e.Topic == EventTopics.Calls && !subscription.SeesCallerNumbers;
+
+    internal static SseMessage Masked(HotlineEvent e, long id) => new(e.Topic, id, Encode(CallEventFilter.MaskNumbers(e), id));
 
     internal static bool Wants(Subscription subscription, SseMessage message, IReadOnlySet<string>? departments) =>
         subscription.Topics.Contains(message.Topic)
@@ -123,18 +133,20 @@ public sealed class EventHub(IOptions<HotlineOptions> options, HotlineMetrics me
         private readonly EventHub _hub;
         private readonly Channel<SseMessage> _channel;
 
-        internal Subscription(EventHub hub, long id, IReadOnlySet<string> topics, string? departmentScope, Channel<SseMessage> channel)
+        internal Subscription(EventHub hub, long id, IReadOnlySet<string> topics, string? departmentScope, bool seesCallerNumbers, Channel<SseMessage> channel)
         {
             _hub = hub;
             Id = id;
             Topics = topics;
             DepartmentScope = departmentScope;
+            SeesCallerNumbers = seesCallerNumbers;
             _channel = channel;
         }
 
         public long Id { get; }
         public IReadOnlySet<string> Topics { get; }
         public string? DepartmentScope { get; }
+        public bool SeesCallerNumbers { get; }
         public ChannelReader<SseMessage> Reader => _channel.Reader;
         internal ChannelWriter<SseMessage> Writer => _channel.Writer;
 

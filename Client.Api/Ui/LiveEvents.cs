@@ -1,3 +1,4 @@
+using Hotline.Api.Apis;
 using Hotline.Api.Auth;
 using Hotline.Api.EventStream;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -26,7 +27,7 @@ public sealed partial class LiveEvents(EventHub hub, AuthenticationStateProvider
         if (_subscription is not null) throw new InvalidOperationException("A screen follows one set of topics.");
         var user = (await authentication.GetAuthenticationStateAsync()).User;
         _reload = reload;
-        _subscription = hub.Subscribe(topics, user.TicketScope());
+        _subscription = hub.Subscribe(topics, user.TicketScope(), CallsApi.SeesCallerNumbers(user));
         circuit.Reconnected += OnReconnected;
         _loop = Task.Run(() => RunAsync(_subscription, _stop.Token));
     }

@@ -22,6 +22,9 @@ public static class UiLabels
         ["reopened"] = ("重办", "Reopened"),
         ["closed"] = ("已办结", "Closed"),
         ["merged"] = ("已并单", "Merged"),
+        // A citizen's view of progress (portal, IVR): accepted, in progress, replied
+        ["accepted"] = ("已受理", "Accepted"),
+        ["in_progress"] = ("办理中", "In progress"),
         // Kinds
         ["consultation"] = ("咨询", "Consultation"),
         ["help"] = ("求助", "Help"),

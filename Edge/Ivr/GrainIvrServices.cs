@@ -47,22 +47,11 @@ public sealed class GrainIvrServices(
         return ticket.Number;
     }
 
-    public async Task<IvrTicketStatus?> LookUpTicketAsync(string number, string? callerNumber, CancellationToken cancellationToken)
-    {
-        var ticket = await GetTicketAsync(number);
-        if (ticket?.Status == TicketStatus.Merged && ticket.MergedInto is { } survivor)
-            ticket = await GetTicketAsync(survivor) ?? ticket;
-        if (ticket is null) return null;
-        var progress = ticket.Status switch
-        {
-            TicketStatus.Registered => IvrTicketProgress.Accepted,
-            TicketStatus.Resolved or TicketStatus.Replied or TicketStatus.Closed => IvrTicketProgress.Replied,
-            _ => IvrTicketProgress.InProgress,
-        };
-        var isFiler = SamePhone(callerNumber, ticket.Caller.Phone);
-        var reply = progress == IvrTicketProgress.Replied && isFiler ? ticket.Reply ?? ticket.Answer : null;
-        return new IvrTicketStatus(number, progress, isFiler, reply);
-    }
+    /// <summary>The portal's look-up (<see cref="PublicTicketLookup"/>): the same progress and the same filer rule.</summary>
+    public async Task<IvrTicketStatus?> LookUpTicketAsync(string number, string? callerNumber, CancellationToken cancellationToken) =>
+        await PublicTicketLookup.FindAsync(grains, number, callerNumber) is { } view
+            ? new IvrTicketStatus(number, (IvrTicketProgress)view.Progress, view.IsFiler, view.Reply)
+            : null;
 
     public async Task<QueuePosition> EnqueueAsync(string callId, string? queueId, int priority, CancellationToken cancellationToken)
     {
@@ -115,27 +104,8 @@ public sealed class GrainIvrServices(
     public void NodeEntered(string callId, int flowVersion, string nodeId) =>
         _ = NotifyNodeAsync(callId, flowVersion, nodeId);
 
-    /// <summary>
-    /// Whether a caller's number is the one an order was filed from: digits only, without the +86/0086 country
-    /// prefix; a local landline number (7–8 digits) matches the same number with its area code.
-    /// </summary>
-    public static bool SamePhone(string? caller, string? filer)
-    {
-        var a = Normalise(caller);
-        var b = Normalise(filer);
-        if (a.Length < 7 || b.Length < 7) return false;
-        if (a == b) return true;
-        var (shorter, longer) = a.Length < b.Length ? (a, b) : (b, a);
-        return shorter.Length <= 8 && longer.Length <= 12 && longer.EndsWith(shorter, StringComparison.Ordinal);
-    }
-
-    private static string Normalise(string? phone)
-    {
-        var digits = new string((phone ?? "").Where(char.IsAsciiDigit).ToArray());
-        if (digits.StartsWith("0086", StringComparison.Ordinal)) digits = digits[4..];
-        else if (digits.Length == 13 && digits.StartsWith("86", StringComparison.Ordinal)) digits = digits[2..];
-        return digits;
-    }
+    /// <summary>Whether a caller's number proves they filed an order from <paramref name="filer"/>: <see cref="PublicProgress.IsFiler"/>.</summary>
+    public static bool SamePhone(string? caller, string? filer) => PublicProgress.IsFiler(filer, caller);
 
     private async Task NotifyNodeAsync(string callId, int flowVersion, string nodeId)
     {
@@ -147,18 +117,6 @@ public sealed class GrainIvrServices(
         {
             // Only the supervisor wall's view of the IVR is at stake; the dialogue goes on.
             logger.LogDebug(e, "Call {CallId} could not show IVR node {NodeId}", callId, nodeId);
-        }
-    }
-
-    private async Task<TicketSnapshot?> GetTicketAsync(string number)
-    {
-        try
-        {
-            return await grains.GetGrain<ITicketGrain>(number).GetAsync();
-        }
-        catch (DomainException e) when (e.Code == "ticket.not_found")
-        {
-            return null;
         }
     }
 

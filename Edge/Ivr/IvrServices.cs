@@ -7,15 +7,18 @@ namespace Hotline.Ivr;
 /// <summary>The call as the IVR sees it: its id, the calling number (the caller's identity on the phone) and language.</summary>
 public sealed record IvrCallContext(string CallId, string? CallerNumber, string? Language);
 
-/// <summary>What a phone caller may hear about a work order: its status, and its reply only if they filed it.</summary>
+/// <summary>
+/// What a phone caller may hear about a work order: the public progress the portal shows too
+/// (<see cref="PublicProgress.Of"/>), value for value, so the IVR's prompts follow the one rule.
+/// </summary>
 public enum IvrTicketProgress
 {
-    /// <summary>已受理: registered, not yet with a department.</summary>
-    Accepted,
-    /// <summary>办理中: with a department (dispatched, signed, returned for re-routing, reopened, merged).</summary>
-    InProgress,
-    /// <summary>已答复: replied, answered on the spot, or closed.</summary>
-    Replied,
+    /// <summary>已受理</summary>
+    Accepted = TicketProgress.Accepted,
+    /// <summary>办理中</summary>
+    InProgress = TicketProgress.InProgress,
+    /// <summary>已答复</summary>
+    Replied = TicketProgress.Replied,
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Hotline.Common;
 using Orleans.Runtime;
 
 namespace Hotline.Calendar;
@@ -10,7 +11,7 @@ public sealed class WorkCalendarState
 
 /// <summary>The centre's work calendar, one entry per configured year.</summary>
 [GrainType("work-calendar")]
-public sealed class WorkCalendarGrain([PersistentState("calendar", "hotline")] IPersistentState<WorkCalendarState> state)
+public sealed class WorkCalendarGrain([PersistentState(GrainStorage.States.Calendar, GrainStorage.Hotline)] IPersistentState<WorkCalendarState> state)
     : Grain, IWorkCalendarGrain
 {
     public Task<CalendarYear?> GetYearAsync(int year) => Task.FromResult(state.State.Years.GetValueOrDefault(year));

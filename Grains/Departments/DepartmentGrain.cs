@@ -1,3 +1,4 @@
+using Hotline.Common;
 using Orleans.Runtime;
 
 namespace Hotline.Departments;
@@ -10,7 +11,7 @@ public sealed class DepartmentState
 
 /// <summary>A handling department's profile.</summary>
 [GrainType("department")]
-public sealed class DepartmentGrain([PersistentState("department", "hotline")] IPersistentState<DepartmentState> state)
+public sealed class DepartmentGrain([PersistentState(GrainStorage.States.Department, GrainStorage.Hotline)] IPersistentState<DepartmentState> state)
     : Grain, IDepartmentGrain
 {
     public Task<DepartmentSnapshot> GetAsync() => state.State.Profile is { } profile
@@ -33,7 +34,7 @@ public sealed class DepartmentDirectoryState
 }
 
 [GrainType("department-directory")]
-public sealed class DepartmentDirectoryGrain([PersistentState("departments", "hotline")] IPersistentState<DepartmentDirectoryState> state)
+public sealed class DepartmentDirectoryGrain([PersistentState(GrainStorage.States.Departments, GrainStorage.Hotline)] IPersistentState<DepartmentDirectoryState> state)
     : Grain, IDepartmentDirectoryGrain
 {
     public async Task AddAsync(string departmentId)

@@ -1,3 +1,4 @@
+using Hotline.Common;
 using Hotline.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
@@ -16,7 +17,7 @@ public sealed class ReminderProbeState
 /// <summary>See <see cref="IReminderProbeGrain"/>. The first tick is recorded; later (repeated) ticks change nothing.</summary>
 [GrainType("reminder-probe")]
 public sealed class ReminderProbeGrain(
-    [PersistentState("reminder-probe", "hotline")] IPersistentState<ReminderProbeState> state,
+    [PersistentState(GrainStorage.States.ReminderProbe, GrainStorage.Hotline)] IPersistentState<ReminderProbeState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IReminderProbeGrain, IRemindable
 {
     private const string Reminder = "probe";

@@ -89,12 +89,7 @@ public static class PhoneNumbers
         digits.Length == 11 && digits[0] == '1' && digits[1] is >= '3' and <= '9' && AllDigits(digits);
 
     /// <summary>The middle of a number hidden, for reports and logs: a citizen's number is never written out in full.</summary>
-    public static string Mask(string number) => number.Length switch
-    {
-        <= 4 => new string('*', number.Length),
-        <= 7 => number[..2] + new string('*', number.Length - 4) + number[^2..],
-        _ => number[..3] + new string('*', number.Length - 7) + number[^4..],
-    };
+    public static string Mask(string number) => PhoneMask.Mask(number);
 
     private static (NormalisedPhone?, PhoneRejection?) Landline(string digits)
     {

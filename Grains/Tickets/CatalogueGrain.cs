@@ -1,3 +1,4 @@
+using Hotline.Common;
 using Orleans.Runtime;
 
 namespace Hotline.Tickets;
@@ -12,7 +13,7 @@ public sealed class CatalogueState
 
 /// <summary>The category tree and the dispatch catalogue (派单目录).</summary>
 [GrainType("catalogue")]
-public sealed class CatalogueGrain([PersistentState("catalogue", "hotline")] IPersistentState<CatalogueState> state)
+public sealed class CatalogueGrain([PersistentState(GrainStorage.States.Catalogue, GrainStorage.Hotline)] IPersistentState<CatalogueState> state)
     : Grain, ICatalogueGrain
 {
     public Task<Catalogue> GetAsync() => Task.FromResult(View());

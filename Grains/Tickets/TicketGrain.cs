@@ -33,7 +33,7 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     private EventPublisher _events = null!;
 
     public TicketGrain(
-        [PersistentState("ticket", "tickets")] IPersistentState<TicketRecord> state,
+        [PersistentState(GrainStorage.States.Ticket, GrainStorage.Tickets)] IPersistentState<TicketRecord> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<TicketOptions> options,
         IOptions<TimeLimitPolicy> limits,
@@ -140,7 +140,6 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     public async Task<TicketSnapshot> SignAsync(Actor by)
     {
         var next = Decide(TicketCommand.Sign, by);
-        RequireLeadDepartment(by);
         S.Status = next;
         Record("signed", by, null);
         await SaveAsync("ticket.signed");
@@ -150,7 +149,6 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     public async Task<TicketSnapshot> ReturnAsync(string reason, Actor by)
     {
         var next = Decide(TicketCommand.Return, by);
-        RequireLeadDepartment(by);
         RequireText(reason, "reason");
         Record("returned", by, reason);
         S.Status = next;
@@ -166,7 +164,6 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     public async Task<TicketSnapshot> RequestExtensionAsync(int workingDays, string reason, Actor by)
     {
         var next = Decide(TicketCommand.RequestExtension, by);
-        RequireLeadDepartment(by);
         RequireText(reason, "reason");
         if (workingDays is < 1 or > 60)
             throw new DomainException("validation.failed", "An extension is 1 to 60 working days.", status: 400);
@@ -205,7 +202,6 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     public async Task<TicketSnapshot> ReplyAsync(string text, Actor by)
     {
         var next = Decide(TicketCommand.Reply, by);
-        RequireLeadDepartment(by);
         RequireText(text, "text");
         S.Status = next;
         S.Reply = text;
@@ -421,14 +417,8 @@ public sealed class TicketGrain : Grain, ITicketGrain, IRemindable
     private TicketStatus Decide(TicketCommand command, Actor by)
     {
         EnsureExists();
-        var decision = TicketLifecycle.Decide(S.Status, command, by.Role, extensionPending: S.PendingExtension is not null);
+        var decision = TicketLifecycle.Decide(new TicketFacts(S.Status, S.LeadDepartment, S.PendingExtension is not null), command, by);
         return decision.Allowed ? decision.Next : throw decision.ToException(Number);
-    }
-
-    private void RequireLeadDepartment(Actor by)
-    {
-        if (by.Role == "department" && by.DepartmentId != S.LeadDepartment)
-            throw new DomainException("auth.forbidden", $"Work order {Number} is not with department '{by.DepartmentId}'.", Names.Of(S.Status), status: 403);
     }
 
     private static void Require(bool allowed, string what, Actor by)

@@ -1,3 +1,4 @@
+using Hotline.Common;
 using Orleans.Runtime;
 
 namespace Hotline.Tickets;
@@ -14,7 +15,7 @@ public sealed class TicketSequenceState
 /// issued twice, even if the silo holding the block dies (its unused numbers are skipped, never reused).
 /// </summary>
 [GrainType("ticket-number-block")]
-public sealed class TicketNumberBlockGrain([PersistentState("ticket-sequence", "hotline")] IPersistentState<TicketSequenceState> state)
+public sealed class TicketNumberBlockGrain([PersistentState(GrainStorage.States.TicketSequence, GrainStorage.Hotline)] IPersistentState<TicketSequenceState> state)
     : Grain, ITicketNumberBlockGrain
 {
     public async Task<NumberBlock> ReserveAsync(int count)

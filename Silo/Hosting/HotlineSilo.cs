@@ -15,7 +15,7 @@ namespace Hotline.Silo.Hosting;
 public static class HotlineSilo
 {
     /// <summary>Grain storage for seats, queues and the directory.</summary>
-    public const string StateStorage = "hotline";
+    public const string StateStorage = GrainStorage.Hotline;
 
     /// <summary>Configures the Orleans silo of the hotline from validated settings.</summary>
     public static SiloSettings AddHotlineSilo(this WebApplicationBuilder builder)
@@ -96,7 +96,7 @@ public static class HotlineSilo
                     o.Invariant = "Npgsql";
                     o.ConnectionString = connectionString;
                 });
-                silo.AddAdoNetGrainStorage("PubSubStore", o =>
+                silo.AddAdoNetGrainStorage(GrainStorage.PubSub, o =>
                 {
                     o.Invariant = "Npgsql";
                     o.ConnectionString = connectionString;
@@ -114,7 +114,7 @@ public static class HotlineSilo
             {
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
                 silo.AddMemoryGrainStorage(StateStorage);
-                silo.AddMemoryGrainStorage("PubSubStore");
+                silo.AddMemoryGrainStorage(GrainStorage.PubSub);
                 silo.AddMemoryGrainStorage(CallRecordStorage.Name);
                 silo.AddMemoryGrainStorage(TicketRecordStorage.Name);
                 silo.UseInMemoryReminderService();

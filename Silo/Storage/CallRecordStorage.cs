@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hotline.Calls;
+using Hotline.Common;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Runtime;
@@ -14,7 +15,7 @@ namespace Hotline.Silo.Storage;
 /// </summary>
 public sealed class CallRecordStorage(NpgsqlDataSource dataSource) : IGrainStorage
 {
-    public const string Name = "calls";
+    public const string Name = GrainStorage.Calls;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -1,4 +1,5 @@
 using Hotline.Tickets;
+using T = Hotline.ReadModel.Tickets.TicketTable;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,17 +13,17 @@ public sealed class TicketDeadlineIndex(NpgsqlDataSource dataSource) : ITicketDe
 {
     // Keyset paging on the partial index (next_due_at, number): an order asked during a sweep moves on or stays put,
     // and either way the next page starts after it.
-    private const string FirstPage = """
-        SELECT number, next_due_at FROM tickets
-        WHERE next_due_at <= @now
-        ORDER BY next_due_at, number
+    private static readonly string FirstPage = $"""
+        SELECT {T.Number}, {T.NextDueAt} FROM {T.Name}
+        WHERE {T.NextDueAt} <= @now
+        ORDER BY {T.NextDueAt}, {T.Number}
         LIMIT @max
         """;
 
-    private const string NextPage = """
-        SELECT number, next_due_at FROM tickets
-        WHERE next_due_at <= @now AND (next_due_at, number) > (@after_due, @after_number)
-        ORDER BY next_due_at, number
+    private static readonly string NextPage = $"""
+        SELECT {T.Number}, {T.NextDueAt} FROM {T.Name}
+        WHERE {T.NextDueAt} <= @now AND ({T.NextDueAt}, {T.Number}) > (@after_due, @after_number)
+        ORDER BY {T.NextDueAt}, {T.Number}
         LIMIT @max
         """;
 
@@ -45,7 +46,7 @@ public sealed class TicketDeadlineIndex(NpgsqlDataSource dataSource) : ITicketDe
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var due = new List<DueTicket>();
             while (await reader.ReadAsync(cancellationToken))
-                due.Add(new DueTicket(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
+                due.Add(new DueTicket(reader.GetString(reader.GetOrdinal(T.Number)), reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal(T.NextDueAt))));
             return due;
         }
         catch (NpgsqlException e)

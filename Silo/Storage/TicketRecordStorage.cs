@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Hotline.Common;
+using Hotline.ReadModel;
+using Hotline.ReadModel.Tickets;
 using Hotline.Tickets;
 using Npgsql;
 using NpgsqlTypes;
@@ -16,18 +19,9 @@ namespace Hotline.Silo.Storage;
 /// </summary>
 public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainStorage
 {
-    public const string Name = "tickets";
+    public const string Name = GrainStorage.Tickets;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    /// <summary>The read-model columns, each bound to the parameter of the same name (see <see cref="AddColumns"/>).</summary>
-    private static readonly string[] Columns =
-    [
-        "status", "kind", "channel", "category", "caller_name", "caller_phone", "caller_phone_last4", "summary", "content",
-        "address", "district", "call_id", "lead_department", "co_departments", "suggested_department", "created_at",
-        "created_by", "updated_at", "sign_due", "reply_due", "finish_due", "overdue", "supervised", "urge_count", "reply",
-        "replied_at", "satisfaction", "return_count", "reopen_count", "merged_into", "closed_at", "next_due_at",
-    ];
 
     // Bigram documents made by ChineseSearch; the weights make summary matches rank above content matches.
     private const string Search = """
@@ -35,21 +29,25 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
             || setweight(to_tsvector('simple', @search_c), 'C')
         """;
 
+    private static readonly IReadOnlyList<string> Columns = TicketTable.Written;
+
     // First write: a row that already exists means someone else created the order (no row comes back).
     private static readonly string Insert = $"""
-        INSERT INTO tickets (number, etag, {string.Join(", ", Columns)}, search, payload)
+        INSERT INTO {TicketTable.Name} ({TicketTable.Number}, {TicketTable.Etag}, {string.Join(", ", Columns)}, {TicketTable.Search}, {TicketTable.Payload})
         VALUES (@number, 1, {string.Join(", ", Columns.Select(c => "@" + c))}, {Search}, @payload)
-        ON CONFLICT (number) DO NOTHING
-        RETURNING etag
+        ON CONFLICT ({TicketTable.Number}) DO NOTHING
+        RETURNING {TicketTable.Etag}
         """;
 
     // Later writes: only if nobody wrote since we read.
     private static readonly string Update = $"""
-        UPDATE tickets SET etag = etag + 1, {string.Join(", ", Columns.Select(c => $"{c} = @{c}"))},
-            search = {Search}, payload = @payload
-        WHERE number = @number AND etag = @expected
-        RETURNING etag
+        UPDATE {TicketTable.Name} SET {TicketTable.Etag} = {TicketTable.Etag} + 1, {string.Join(", ", Columns.Select(c => $"{c} = @{c}"))},
+            {TicketTable.Search} = {Search}, {TicketTable.Payload} = @payload
+        WHERE {TicketTable.Number} = @number AND {TicketTable.Etag} = @expected
+        RETURNING {TicketTable.Etag}
         """;
+
+    private static readonly IReadOnlyList<string> HistoryColumns = TicketTable.HistoryColumns.All;
 
     // The history lines go in only when the row was written; lines already stored are left as they are (the
     // table refuses updates anyway), so each write can send the whole history and nothing is ever duplicated.
@@ -57,18 +55,20 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
         WITH written AS (
         {writeRow}
         ), appended AS (
-            INSERT INTO ticket_history (number, sequence, at, job_no, role, action, note, department_id)
-            SELECT @number, h.sequence, h.at, h.job_no, h.role, h.action, h.note, h.department_id
-            FROM unnest(@h_sequence, @h_at, @h_job_no, @h_role, @h_action, @h_note, @h_department_id)
-                AS h (sequence, at, job_no, role, action, note, department_id)
+            INSERT INTO {TicketTable.History} ({TicketTable.Number}, {string.Join(", ", HistoryColumns)})
+            SELECT @number, {string.Join(", ", HistoryColumns.Select(c => "h." + c))}
+            FROM unnest({string.Join(", ", HistoryColumns.Select(c => "@" + TicketHistoryRows.ParameterPrefix + c))})
+                AS h ({string.Join(", ", HistoryColumns)})
             WHERE EXISTS (SELECT FROM written)
-            ON CONFLICT (number, sequence) DO NOTHING
+            ON CONFLICT ({TicketTable.Number}, {TicketTable.HistoryColumns.Sequence}) DO NOTHING
         )
-        SELECT etag FROM written
+        SELECT {TicketTable.Etag} FROM written
         """;
 
     private static readonly string InsertSql = WriteAndAppend(Insert);
     private static readonly string UpdateSql = WriteAndAppend(Update);
+    private static readonly string ReadSql = $"SELECT {TicketTable.Etag}, {TicketTable.Payload} FROM {TicketTable.Name} WHERE {TicketTable.Number} = $1";
+    private static readonly string EtagSql = $"SELECT {TicketTable.Etag} FROM {TicketTable.Name} WHERE {TicketTable.Number} = $1";
 
     /// <summary>
     /// Test seam: runs after the write statement and before COMMIT, on the write's own connection, so a test can
@@ -81,7 +81,7 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
         var number = Key(grainId);
         try
         {
-            await using var command = dataSource.CreateCommand("SELECT etag, payload FROM tickets WHERE number = $1");
+            await using var command = dataSource.CreateCommand(ReadSql);
             command.Parameters.AddWithValue(number);
             await using var reader = await command.ExecuteReaderAsync();
             if (!await reader.ReadAsync())
@@ -92,8 +92,8 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
                 grainState.ETag = null;
                 return;
             }
-            grainState.ETag = reader.GetInt32(0).ToString(CultureInfo.InvariantCulture);
-            grainState.State = JsonSerializer.Deserialize<T>(reader.GetString(1), Json)!;
+            grainState.ETag = reader.GetInt32(reader.GetOrdinal(TicketTable.Etag)).ToString(CultureInfo.InvariantCulture);
+            grainState.State = JsonSerializer.Deserialize<T>(reader.GetString(reader.GetOrdinal(TicketTable.Payload)), Json)!;
             grainState.RecordExists = true;
         }
         catch (NpgsqlException e)
@@ -135,12 +135,12 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
             var p = command.Parameters;
             p.Add(new NpgsqlParameter("number", NpgsqlDbType.Text) { Value = number });
             if (expected is { } value) p.Add(new NpgsqlParameter("expected", NpgsqlDbType.Integer) { Value = value });
-            AddColumns(p, record, intake);
+            Row(record, intake).Bind(p);
             p.Add(new NpgsqlParameter("search_a", NpgsqlDbType.Text) { Value = ChineseSearch.Document($"{number} {intake.Summary}") });
             p.Add(new NpgsqlParameter("search_b", NpgsqlDbType.Text) { Value = ChineseSearch.Document($"{intake.Category} {intake.Address}") });
             p.Add(new NpgsqlParameter("search_c", NpgsqlDbType.Text) { Value = ChineseSearch.Document(intake.Content) });
             p.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(record, Json) });
-            AddHistory(p, record.History);
+            TicketHistoryRows.Bind(p, record.History);
             written = await command.ExecuteScalarAsync() as int?;
         }
 
@@ -161,70 +161,34 @@ public sealed class TicketRecordStorage(NpgsqlDataSource dataSource) : IGrainSto
         throw new NotSupportedException(
             $"Work order {Key(grainId)} cannot be cleared: orders are kept for good (closed and merged ones too), and so is their history.");
 
-    private static void AddColumns(NpgsqlParameterCollection p, TicketRecord r, TicketIntake intake)
+    /// <summary>The read model's columns of this record, by name (the read-model library binds and writes them).</summary>
+    internal static TicketRow Row(TicketRecord r, TicketIntake intake) => new()
     {
-        Text(p, "status", Names.Of(r.Status));
-        Text(p, "kind", Names.Of(intake.Kind));
-        Text(p, "channel", Names.Of(intake.Channel));
-        Text(p, "category", intake.Category);
-        Text(p, "caller_name", intake.Caller.Name);
-        Text(p, "caller_phone", intake.Caller.Phone);
-        Text(p, "caller_phone_last4", LastFourDigits(intake.Caller.Phone));
-        Text(p, "summary", intake.Summary);
-        Text(p, "content", intake.Content);
-        Text(p, "address", intake.Address);
-        Text(p, "district", intake.District);
-        Text(p, "call_id", intake.CallId);
-        Text(p, "lead_department", r.LeadDepartment);
-        p.Add(new NpgsqlParameter("co_departments", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = r.CoDepartments.ToArray() });
-        Text(p, "suggested_department", r.SuggestedDepartment);
-        Time(p, "created_at", r.CreatedAt);
-        Text(p, "created_by", r.CreatedBy);
-        Time(p, "updated_at", r.UpdatedAt);
-        Time(p, "sign_due", r.Deadlines.Sign);
-        Time(p, "reply_due", r.Deadlines.Reply);
-        Time(p, "finish_due", r.Deadlines.Finish);
-        p.Add(new NpgsqlParameter("overdue", NpgsqlDbType.Boolean) { Value = r.Overdue });
-        p.Add(new NpgsqlParameter("supervised", NpgsqlDbType.Boolean) { Value = r.Supervised });
-        p.Add(new NpgsqlParameter("urge_count", NpgsqlDbType.Integer) { Value = r.UrgeCount });
-        Text(p, "reply", r.Reply);
-        Time(p, "replied_at", r.RepliedAt);
-        Text(p, "satisfaction", r.Satisfaction is { } satisfaction ? Names.Of(satisfaction) : null);
-        p.Add(new NpgsqlParameter("return_count", NpgsqlDbType.Integer) { Value = r.ReturnCount });
-        p.Add(new NpgsqlParameter("reopen_count", NpgsqlDbType.Integer) { Value = r.ReopenCount });
-        Text(p, "merged_into", r.MergedInto);
-        Time(p, "closed_at", r.ClosedAt);
-        Time(p, "next_due_at", r.NextDueAt);
-    }
-
-    private static void AddHistory(NpgsqlParameterCollection p, List<TicketHistoryEntry> history)
-    {
-        p.Add(new NpgsqlParameter("h_sequence", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = history.Select(h => h.Sequence).ToArray() });
-        // Npgsql writes only UTC DateTimeOffsets to timestamptz; deadlines computed in Asia/Shanghai carry +08:00.
-        p.Add(new NpgsqlParameter("h_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = history.Select(h => h.At.ToUniversalTime()).ToArray() });
-        p.Add(new NpgsqlParameter("h_job_no", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = history.Select(h => h.JobNo).ToArray() });
-        p.Add(new NpgsqlParameter("h_role", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = history.Select(h => h.Role).ToArray() });
-        p.Add(new NpgsqlParameter("h_action", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = history.Select(h => h.Action).ToArray() });
-        p.Add(new NpgsqlParameter("h_note", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = history.Select(h => h.Note).ToArray() });
-        p.Add(new NpgsqlParameter("h_department_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = history.Select(h => h.DepartmentId).ToArray() });
-    }
-
-    private static void Text(NpgsqlParameterCollection p, string name, string? value) =>
-        p.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
-
-    private static void Time(NpgsqlParameterCollection p, string name, DateTimeOffset? value) =>
-        p.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value });
-
-    /// <summary>The last four digits of the phone, for the citizen's public lookup; null with fewer than four.</summary>
-    private static string? LastFourDigits(string? phone)
-    {
-        var digits = phone is null ? "" : string.Concat(phone.Where(char.IsAsciiDigit));
-        return digits.Length >= 4 ? digits[^4..] : null;
-    }
+        Status = r.Status,
+        Intake = intake,
+        LeadDepartment = r.LeadDepartment,
+        CoDepartments = r.CoDepartments,
+        SuggestedDepartment = r.SuggestedDepartment,
+        CreatedAt = r.CreatedAt,
+        CreatedBy = r.CreatedBy,
+        UpdatedAt = r.UpdatedAt,
+        Deadlines = r.Deadlines,
+        Overdue = r.Overdue,
+        Supervised = r.Supervised,
+        UrgeCount = r.UrgeCount,
+        Reply = r.Reply,
+        RepliedAt = r.RepliedAt,
+        Satisfaction = r.Satisfaction,
+        ReturnCount = r.ReturnCount,
+        ReopenCount = r.ReopenCount,
+        MergedInto = r.MergedInto,
+        ClosedAt = r.ClosedAt,
+        NextDueAt = r.NextDueAt,
+    };
 
     private static async Task<string> StoredEtagAsync(NpgsqlConnection connection, string number)
     {
-        await using var command = new NpgsqlCommand("SELECT etag FROM tickets WHERE number = $1", connection);
+        await using var command = new NpgsqlCommand(EtagSql, connection);
         command.Parameters.AddWithValue(number);
         return await command.ExecuteScalarAsync() is int stored ? stored.ToString(CultureInfo.InvariantCulture) : "none";
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 
 namespace Hotline.Tests;
 
@@ -42,6 +43,34 @@ public sealed class EventsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         do line = await reader.ReadLineAsync(timeout.Token);
         while (line is not null && line != ": keepalive");
         Assert.Equal(": keepalive", line);
+    }
+
+    [Fact]
+    public async Task Call_events_show_the_callers_number_to_a_supervisor_and_mask_it_for_roles_that_see_numbers_masked()
+    {
+        using var timeout = new CancellationTokenSource(TestHelpers.Timeout);
+        var trunk = await api.SignedInAsync("9000");
+        var listeners = new[] { ("9001", "13800138123"), ("9500", "138****8123"), ("6201", "138****8123") };
+        var streams = new List<(HttpResponseMessage Response, SseReader Sse, string Expected)>();
+        foreach (var (jobNo, expected) in listeners)
+        {
+            var response = await (await api.SignedInAsync(jobNo)).GetAsync("/api/events?topics=calls", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var sse = new SseReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+            await sse.WaitConnectedAsync(timeout.Token);
+            streams.Add((response, sse, expected));
+        }
+
+        var created = await trunk.PostAsJsonAsync("/api/sim/calls", new { from = "13800138123", to = "12345", queue = "general" }, timeout.Token);
+        var callId = (await created.AssertOkAsync()).Str("callId");
+
+        foreach (var (response, sse, expected) in streams)
+        {
+            var seen = await sse.WaitForAsync(e => e.Data.Str("id") == callId, timeout.Token);
+            Assert.Equal(expected, seen.Data.GetProperty("state").Str("from"));
+            sse.Dispose();
+            response.Dispose();
+        }
     }
 
     [Fact]

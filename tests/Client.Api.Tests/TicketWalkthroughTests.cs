@@ -89,7 +89,7 @@ public sealed class TicketWalkthroughTests(ApiFixture api) : IClassFixture<ApiFi
         Assert.Equal("complaint", status.Str("kind"));
         Assert.Equal("housing-fund", status.Str("category"));
         Assert.Equal(
-            ["category", "closedAt", "createdAt", "kind", "number", "repliedAt", "reply", "status"],
+            ["category", "closedAt", "createdAt", "kind", "number", "progress", "repliedAt", "reply", "status"],
             status.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var text = status.GetRawText();
         Assert.DoesNotContain("张先生", text);

@@ -130,6 +130,9 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
         await dispatch.GetByTestId("note").FillAsync("请尽快核实办理");
         await dispatch.GetByTestId("dispatch").ClickAsync();
         await Expect(dispatch.GetByTestId("ticket-detail")).ToHaveAttributeAsync("data-status", "dispatched");
+        // Before the department signs, the life cycle lets the dispatcher re-dispatch and urge: the desk shows what the API lists.
+        await Expect(dispatch.GetByTestId("dispatch")).ToHaveTextAsync("改派");
+        await Expect(dispatch.GetByTestId("urge")).ToBeVisibleAsync();
         await dispatch.GetByTestId("tab-open").ClickAsync();
         await Expect(dispatch.GetByTestId($"row-{number}")).ToBeVisibleAsync();
         await HotlineUiFixture.ShotAsync(dispatch, "11-dispatch-in-hand");
@@ -156,6 +159,7 @@ public sealed class HotlineScreensTests(HotlineUiFixture hotline)
         await portal.GetByTestId("query-phone").FillAsync("5678");
         await portal.GetByTestId("query").ClickAsync();
         await Expect(portal.GetByTestId("query-status")).ToHaveTextAsync("已答复");
+        await Expect(portal.GetByTestId("query-result")).ToHaveAttributeAsync("data-progress", "replied");
         await Expect(portal.GetByTestId("query-reply")).ToContainTextAsync("已于今日完成审核");
         await HotlineUiFixture.ShotAsync(portal, "14-portal-query");
 

@@ -88,6 +88,9 @@ public abstract class TicketScreen : ComponentBase
 
     protected void OnLoaded(TicketResponse? ticket) => Current = ticket;
 
+    /// <summary>Whether the API lists <paramref name="action"/> among the selected order's actions for this user: the only test a button needs.</summary>
+    protected bool May(string action) => Current?.Actions.Contains(action) == true;
+
     /// <summary>Runs a work-order action as the API's route does, then reloads the list and the order.</summary>
     protected async Task ActAsync(Func<ClaimsPrincipal, Task<IResult>> action, string done)
     {

@@ -1,4 +1,4 @@
-using Hotline.Silo.Storage;
+using Hotline.ReadModel;
 
 namespace Hotline.Tests.Storage;
 

@@ -1,3 +1,4 @@
+using Hotline.ReadModel;
 using Hotline.Silo.Storage;
 using Hotline.Tickets;
 using Npgsql;

@@ -1,3 +1,5 @@
+using static Hotline.StaffRoles;
+
 namespace Hotline.Tickets;
 
 /// <summary>What someone asks to do to a work order. <c>Names.Of</c> gives the API spelling (<c>request_extension</c>).</summary>
@@ -121,7 +123,8 @@ public enum TicketRefusal
 /// <item>Resolve on the spot (直办) only from Registered; the grain applies it only while registering.</item>
 /// </list>
 /// <para>Roles (the API's fixed list): department staff (承办单位) sign, return, ask for extensions and
-/// reply, and only for their own lead department (the grain checks that). Dispatchers (派单员) and
+/// reply, and only for the order's lead department (主办): a co-handling department (协办) reads the order
+/// but does none of these (<see cref="Decide(TicketFacts, TicketCommand, Actor)"/>). Dispatchers (派单员) and
 /// supervisors (班长) dispatch, decide extensions, urge, supervise, merge, and do return visits, reopen
 /// and close: the API has no return-visit role, and return-visit staff (回访员) sit with the dispatch
 /// desk. Agents (话务员) register, resolve on the spot and urge (a citizen chasing an order by phone).
@@ -129,14 +132,6 @@ public enum TicketRefusal
 /// </summary>
 public static class TicketLifecycle
 {
-    public const string Agent = "agent";
-    public const string Supervisor = "supervisor";
-    public const string Dispatcher = "dispatcher";
-    public const string Department = "department";
-    public const string Admin = "admin";
-    public const string Auditor = "auditor";
-    public const string Integration = "integration";
-
     /// <summary>Who may register (登记) an order. Registering with an answer (直办) also needs
     /// <see cref="TicketCommand.ResolveOnSpot"/> from Registered, which integrations may not give.</summary>
     public static IReadOnlyList<string> CreateRoles { get; } = [Agent, Dispatcher, Supervisor, Admin, Integration];
@@ -151,6 +146,11 @@ public static class TicketLifecycle
 
     private static readonly Dictionary<(TicketStatus From, TicketCommand Command), TicketStatus> Transitions = BuildTransitions();
 
+    /// <summary>
+    /// Who may give each command, most specific role first: a user holding several acts in the first one listed
+    /// (see <see cref="ActingRole"/>), so the history says "dispatcher" rather than "admin" for an admin who is
+    /// also a dispatcher.
+    /// </summary>
     private static readonly Dictionary<TicketCommand, string[]> CommandRoles = new()
     {
         [TicketCommand.ResolveOnSpot] = [Agent, Dispatcher, Supervisor, Admin],
@@ -161,7 +161,7 @@ public static class TicketLifecycle
         [TicketCommand.ApproveExtension] = [Dispatcher, Supervisor, Admin],
         [TicketCommand.RejectExtension] = [Dispatcher, Supervisor, Admin],
         [TicketCommand.Reply] = [Department, Admin],
-        [TicketCommand.Urge] = [Agent, Dispatcher, Supervisor, Admin],
+        [TicketCommand.Urge] = [Dispatcher, Supervisor, Agent, Admin],
         [TicketCommand.ScheduleUrge] = [Dispatcher, Supervisor, Admin],
         [TicketCommand.Supervise] = [Dispatcher, Supervisor, Admin],
         [TicketCommand.Visit] = [Dispatcher, Supervisor, Admin],
@@ -171,6 +171,19 @@ public static class TicketLifecycle
         [TicketCommand.Merge] = [Dispatcher, Supervisor, Admin],
         [TicketCommand.Absorb] = [Dispatcher, Supervisor, Admin],
     };
+
+    /// <summary>
+    /// The commands staff give through the API's action routes, in the order a desk shows them. Registering,
+    /// resolving on the spot and absorbing a duplicate happen inside other commands; an unsatisfied visit is a
+    /// visit (the verdict decides).
+    /// </summary>
+    public static IReadOnlyList<TicketCommand> Actions { get; } =
+    [
+        TicketCommand.Dispatch, TicketCommand.Sign, TicketCommand.Return, TicketCommand.RequestExtension,
+        TicketCommand.ApproveExtension, TicketCommand.RejectExtension, TicketCommand.Reply, TicketCommand.Urge,
+        TicketCommand.ScheduleUrge, TicketCommand.Supervise, TicketCommand.Visit, TicketCommand.Reopen,
+        TicketCommand.Close, TicketCommand.Merge,
+    ];
 
     private static Dictionary<(TicketStatus, TicketCommand), TicketStatus> BuildTransitions()
     {
@@ -254,6 +267,49 @@ public static class TicketLifecycle
                 TicketRefusal.State, "no extension request is waiting."),
             _ => decision,
         };
+    }
+
+    /// <summary>
+    /// The role a user holding <paramref name="holds"/> gives <paramref name="command"/> in: the first of
+    /// <see cref="RolesFor"/> they hold; null when they hold none (the command will be refused, 403).
+    /// </summary>
+    public static string? ActingRole(TicketCommand command, Func<string, bool> holds) => CommandRoles[command].FirstOrDefault(holds);
+
+    /// <summary>The role a user holding <paramref name="holds"/> registers orders in; null when none may.</summary>
+    public static string? RegisteringRole(Func<string, bool> holds) => CreateRoles.FirstOrDefault(holds);
+
+    /// <summary>
+    /// Everything that decides whether <paramref name="by"/> may give <paramref name="command"/> to this order
+    /// now: the role and the state (<see cref="Decide(TicketStatus, TicketCommand, string, bool)"/>), then the
+    /// department rule: department staff act only on orders their department leads (403 otherwise, also for a
+    /// co-handling department). The grain decides with it; the API lists actions with it.
+    /// </summary>
+    public static TicketDecision Decide(TicketFacts order, TicketCommand command, Actor by)
+    {
+        var decision = Decide(order.Status, command, by.Role, order.ExtensionPending);
+        if (!decision.Allowed) return decision;
+        if (by.Role == Department && (by.DepartmentId is null || by.DepartmentId != order.LeadDepartment))
+            return TicketDecision.Refuse(order.Status, command, by.Role, TicketRefusal.Role,
+                $"it is not with department '{by.DepartmentId}' (only the lead department may {Names.Of(command)} it).");
+        return decision;
+    }
+
+    /// <summary>
+    /// The actions (<see cref="Actions"/>) a user may take on the order now: for each, the role they would act
+    /// in and <see cref="Decide(TicketFacts, TicketCommand, Actor)"/>. The buttons a desk shows, and nothing else.
+    /// </summary>
+    /// <param name="holds">Whether the user holds a role.</param>
+    /// <param name="departmentId">The department a department user is bound to.</param>
+    public static IReadOnlyList<TicketCommand> ActionsFor(TicketFacts order, Func<string, bool> holds, string? departmentId)
+    {
+        var actions = new List<TicketCommand>();
+        foreach (var command in Actions)
+        {
+            if (ActingRole(command, holds) is not { } role) continue;
+            var by = new Actor("", role, role == Department ? departmentId : null);
+            if (Decide(order, command, by).Allowed) actions.Add(command);
+        }
+        return actions;
     }
 
     private static string StateReason(TicketStatus current, TicketCommand command) => (current, command) switch

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Hotline.Silo.Storage;
+namespace Hotline.ReadModel;
 
 /// <summary>
 /// Full-text search for Chinese text on stock PostgreSQL. Its parsers do not segment Chinese and no extension
@@ -16,7 +16,7 @@ namespace Hotline.Silo.Storage;
 /// becomes its bigrams plus its last character alone: 公积金 → 公积 积金 金; one character stays itself. The
 /// extra last character lets a one-character query, a prefix match (<c>'金':*</c>), find a character wherever
 /// it stands. A run of other letters and digits becomes one lower-case word. Everything else separates tokens.
-/// No dependency but the BCL, so the API can share this file.
+/// No dependency but the BCL.
 /// </remarks>
 public static partial class ChineseSearch
 {
@@ -113,7 +113,7 @@ public static partial class ChineseSearch
     }
 
     /// <summary>The space-joined tokens of one field, for <c>to_tsvector('simple', …)</c>.</summary>
-    internal static string Document(string? text) => string.Join(' ', Tokens(text).Take(MaxTokensPerField));
+    public static string Document(string? text) => string.Join(' ', Tokens(text).Take(MaxTokensPerField));
 
     /// <summary>Maximal runs of CJK characters and of other letters/digits, the latter lower-cased.</summary>
     private static IEnumerable<(string Run, bool Cjk)> Runs(string? text)
