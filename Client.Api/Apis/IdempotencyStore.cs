@@ -2,8 +2,9 @@ namespace Hotline.Api.Apis;
 
 /// <summary>
 /// Remembers the result of a write sent with an <c>Idempotency-Key</c>, per user, for 24 hours, so a retried
-/// request returns the first result and changes nothing. Kept in this process's memory only: a retry that
-/// reaches another API instance, or comes after a restart, is not recognised.
+/// request returns the first result and changes nothing. Kept in this process's memory only: used in the Localhost
+/// development mode, which has no database; with PostgreSQL the keys are in <c>idempotent_requests</c>
+/// (<see cref="Hotline.Api.Integrations.IdempotentSubmissions"/>), shared by every API process.
 /// </summary>
 public sealed class IdempotencyStore(TimeProvider time)
 {

@@ -66,7 +66,10 @@ public static class TicketsApi
         [FromHeader(Name = IdempotencyStore.Header)] string? idempotencyKey,
         IClusterClient cluster,
         IdempotencyStore idempotency,
-        ClaimsPrincipal user)
+        Hotline.Api.Integrations.IntegrationsDatabase database,
+        Hotline.Api.Integrations.IdempotentSubmissions submissions,
+        ClaimsPrincipal user,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Check(idempotencyKey is null || idempotencyKey.Length is > 0 and <= 128, IdempotencyStore.Header, "Must be 1 to 128 characters.");
@@ -82,6 +85,19 @@ public static class TicketsApi
             return TypedResults.Created($"/api/tickets/{ticket.Number}", Response(ticket, user));
         }
         var fingerprint = System.Text.Json.JsonSerializer.Serialize(body);
+        if (database.Available)
+        {
+            // In PostgreSQL, so that every API process behind the load balancer knows the key (and a restart forgets nothing).
+            return await submissions.RunAsync("tickets:" + user.JobNo(), idempotencyKey, fingerprint, async () => (await Run()).Number, ct) switch
+            {
+                Hotline.Api.Integrations.Submission.Done { Replayed: false } done =>
+                    TypedResults.Created($"/api/tickets/{done.TicketNumber}", Response(await cluster.GetGrain<ITicketGrain>(done.TicketNumber).GetAsync(), user)),
+                Hotline.Api.Integrations.Submission.Done done => TypedResults.Ok(Response(await cluster.GetGrain<ITicketGrain>(done.TicketNumber).GetAsync(), user)),
+                _ => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.IdempotencyKeyReused,
+                    "This Idempotency-Key was already used with a different request."),
+            };
+        }
+        // The Localhost development mode has no database: this process's memory.
         return await idempotency.RunAsync(user.JobNo(), idempotencyKey, fingerprint, Run) switch
         {
             IdempotencyStore.Outcome<TicketSnapshot>.Done { Replayed: false } done =>

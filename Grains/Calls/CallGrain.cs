@@ -90,7 +90,7 @@ public sealed partial class CallGrain : Grain, ICallGrain
     private DateTimeOffset _touchedAt;
 
     public CallGrain(
-        [PersistentState("call", "calls")] IPersistentState<CallRecord> state,
+        [PersistentState(GrainStorage.States.Call, GrainStorage.Calls)] IPersistentState<CallRecord> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<HotlineGrainOptions> options,
         ICallMediaRegistry mediaRegistry,

@@ -33,5 +33,6 @@ public static class GrainStorage
         public const string Phone = "phone";
         public const string IvrFlow = "ivr-flow";
         public const string Poll = "poll";
+        public const string Campaign = "campaign";
     }
 }

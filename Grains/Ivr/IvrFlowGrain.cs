@@ -1,3 +1,4 @@
+using Hotline.Common;
 using Hotline.Tickets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,7 @@ public sealed class IvrFlowState
 /// </summary>
 [GrainType("ivr-flow")]
 public sealed class IvrFlowGrain(
-    [PersistentState("ivr-flow", "hotline")] IPersistentState<IvrFlowState> state,
+    [PersistentState(GrainStorage.States.IvrFlow, GrainStorage.Hotline)] IPersistentState<IvrFlowState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     IServiceProvider services,
     ILogger<IvrFlowGrain> logger) : Grain, IIvrFlowGrain

@@ -1,3 +1,4 @@
+using Hotline.Common;
 using Orleans.Runtime;
 
 namespace Hotline.Ivr;
@@ -13,7 +14,7 @@ public sealed class PollState
 
 /// <summary>An opinion poll's counted answers (民意调查), durable in the "hotline" storage.</summary>
 [GrainType("ivr-poll")]
-public sealed class PollGrain([PersistentState("poll", "hotline")] IPersistentState<PollState> state) : Grain, IPollGrain
+public sealed class PollGrain([PersistentState(GrainStorage.States.Poll, GrainStorage.Hotline)] IPersistentState<PollState> state) : Grain, IPollGrain
 {
     /// <summary>How many recent calls are remembered for de-duplication.</summary>
     public const int RecentCalls = 10_000;

@@ -1,3 +1,4 @@
+using Hotline.Common;
 using Orleans.Runtime;
 
 namespace Hotline.Queues;
@@ -10,7 +11,7 @@ public sealed class QueueDirectoryState
 
 /// <summary>Which queues exist; written once per queue, read by the API and the seats.</summary>
 [GrainType("queue-directory")]
-public sealed class QueueDirectoryGrain([PersistentState("queues", "hotline")] IPersistentState<QueueDirectoryState> state)
+public sealed class QueueDirectoryGrain([PersistentState(GrainStorage.States.Queues, GrainStorage.Hotline)] IPersistentState<QueueDirectoryState> state)
     : Grain, IQueueDirectoryGrain
 {
     public async Task AddAsync(string queueId)

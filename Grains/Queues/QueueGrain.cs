@@ -67,7 +67,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private string? _pendingEvent;
 
     public QueueGrain(
-        [PersistentState("queue", "hotline")] IPersistentState<QueueState> state,
+        [PersistentState(GrainStorage.States.Queue, GrainStorage.Hotline)] IPersistentState<QueueState> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<HotlineGrainOptions> options,
         SoftStateRegistry softState,

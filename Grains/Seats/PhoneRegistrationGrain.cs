@@ -16,7 +16,7 @@ public sealed class PhoneRegistrationState
 /// </summary>
 [GrainType("phone")]
 public sealed class PhoneRegistrationGrain(
-    [PersistentState("phone", "hotline")] IPersistentState<PhoneRegistrationState> state,
+    [PersistentState(GrainStorage.States.Phone, GrainStorage.Hotline)] IPersistentState<PhoneRegistrationState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IPhoneRegistrationGrain
 {
     public async Task<PhoneRegistration?> RegisterAsync(string contact, TimeSpan lifetime, string transport)

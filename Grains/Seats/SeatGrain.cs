@@ -64,7 +64,7 @@ public sealed partial class SeatGrain : Grain, ISeatGrain
     private readonly Dictionary<string, SeatState> _told = new(StringComparer.Ordinal);
 
     public SeatGrain(
-        [PersistentState("seat", "hotline")] IPersistentState<SeatRecord> state,
+        [PersistentState(GrainStorage.States.Seat, GrainStorage.Hotline)] IPersistentState<SeatRecord> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IOptions<HotlineGrainOptions> options,
         SoftStateRegistry softState,

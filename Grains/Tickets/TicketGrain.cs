@@ -1,3 +1,4 @@
+// Over 500 lines: one grain per work order, each command a short method over TicketLifecycle; splitting it would scatter the order's one transaction per command.
 using Hotline.Calendar;
 using Hotline.Calls;
 using Hotline.Common;

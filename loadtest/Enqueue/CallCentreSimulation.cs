@@ -1,3 +1,4 @@
+// Over 500 lines: the load driver's call centre (arrivals, agents, callers, offer notices by stream or poll, collection) kept in one place so that every figure it reports is computed beside the event it measures.
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;

@@ -1,5 +1,6 @@
 using Hotline.Calendar;
 using Hotline.Calls;
+using Hotline.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,7 @@ namespace Hotline.Surveys;
 /// </summary>
 [GrainType("survey-campaign")]
 public sealed class SurveyCampaignGrain(
-    [PersistentState("campaign", "hotline")] IPersistentState<CampaignState> state,
+    [PersistentState(GrainStorage.States.Campaign, GrainStorage.Hotline)] IPersistentState<CampaignState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     ILogger<SurveyCampaignGrain> logger) : Grain, ISurveyCampaignGrain, IRemindable
 {
