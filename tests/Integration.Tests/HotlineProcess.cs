@@ -123,6 +123,14 @@ public sealed class HotlineProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Asks the process to stop (SIGTERM), as Kubernetes or systemd does before it kills.</summary>
+    public void Terminate()
+    {
+        if (_process.HasExited) return;
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token)
         .ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
 
