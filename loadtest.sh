@@ -3,6 +3,7 @@
 #
 #   ./loadtest.sh calls --rate 20 --duration 20s --agents 30 --out artifacts/load/calls
 #   ./loadtest.sh calls --silos 3 --kill-silo 30s --duration 60s --out artifacts/load/kill
+#   ./loadtest.sh calls --silos 3 --rolling-restart 15s --duration 120s --out artifacts/load/rolling
 #   ./loadtest.sh baseline --out artifacts/load/baseline
 #   ./loadtest.sh calls --target postgresql://hotline:hotline@127.0.0.1:55432/hotline   # a hotline already up
 #   ./loadtest.sh --help; ./loadtest.sh calls --help

@@ -40,6 +40,8 @@ command -v sox >/dev/null || need+=(sox)                  # audio files for the 
 command -v chromium >/dev/null || need+=(chromium)        # the browser the UI tests drive
 [[ -d /usr/share/fonts/truetype/wqy ]] || need+=(fonts-wqy-microhei)  # Chinese text in the browser's screenshots
 command -v kamailio >/dev/null || need+=(kamailio)        # the SIP load balancer of deploy/, in its failover test
+command -v kubectl >/dev/null || need+=(kubernetes-client) # kubectl: renders deploy/k8s offline (kubectl kustomize)
+command -v yamllint >/dev/null || need+=(yamllint)        # lints deploy/k8s
 if ((${#need[@]})); then
     if [[ $EUID -eq 0 ]]; then
         # Packages with a daemon (kamailio) must not start it here: the tests start their own, on ports of their own.

@@ -36,6 +36,20 @@ public sealed class EdgeHost(
     public bool Listening { get; private set; }
     public MediaEngine? Media => _media;
 
+    /// <summary>True once shutdown began: new calls are refused with 503 so that the SIP balancer tries another silo.</summary>
+    public bool Draining { get; private set; }
+
+    /// <summary>Inbound calls this edge carries now.</summary>
+    public int ActiveCalls => _calls.Count;
+
+    /// <summary>Refuses new inbound calls from now on; the calls already here go on until they end or the edge stops.</summary>
+    public void StopTakingCalls()
+    {
+        if (Draining) return;
+        Draining = true;
+        _logger.LogInformation("Telephony edge draining: new calls refused, {Calls} calls still talking", _calls.Count);
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!settings.Enabled)
@@ -93,6 +107,11 @@ public sealed class EdgeHost(
 
     public Task OnIncomingCallAsync(CallLeg leg)
     {
+        if (Draining)
+        {
+            _logger.LogInformation("INVITE Call-ID {SipCallId} refused: this silo is shutting down", leg.CallId);
+            return leg.RejectAsync(503, "Service Unavailable");
+        }
         var call = new SipCall(_services!, leg, CallIds.New("sip", TimeProvider.System));
         _calls[call.CallId] = call;
         _logger.LogInformation("Call {CallId} arrives from {Caller} for {Dialled}", call.CallId, PhoneMask.Mask(leg.FromUser), leg.ToUser);

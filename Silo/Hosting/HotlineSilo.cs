@@ -86,6 +86,11 @@ public static class HotlineSilo
             if (settings.Storage == StorageMode.AdoNet)
             {
                 silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort);
+                if (settings.UsesKubernetesHosting(Environment.GetEnvironmentVariable))
+                {
+                    KubernetesPod.RequireDownwardApi(Environment.GetEnvironmentVariable);
+                    silo.UseKubernetesHosting();
+                }
                 silo.UseAdoNetClustering(o =>
                 {
                     o.Invariant = "Npgsql";

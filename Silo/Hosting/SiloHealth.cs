@@ -34,12 +34,14 @@ public static class SiloHealth
                 }
             }
             // The edge takes calls once the silo runs their grains, after the web host answers: not ready until it listens.
-            var edgeOk = services.GetService<Edge.EdgeHost>() is not { Listening: false };
+            // A draining edge refuses new calls: not ready, so nothing new is sent here while the calls end.
+            var edge = services.GetService<Edge.EdgeHost>();
+            var edgeOk = edge is not ({ Listening: false } or { Draining: true });
             var ready = clusterOk && databaseOk && edgeOk;
             var body = new
             {
                 status = ready ? "ready" : "not ready",
-                checks = new { cluster = clusterOk ? "active" : "not active", database, edge = edgeOk ? "listening or disabled" : "starting" },
+                checks = new { cluster = clusterOk ? "active" : "not active", database, edge = edge is { Draining: true } ? "draining" : edgeOk ? "listening or disabled" : "starting" },
                 silo = silo.ToString(),
             };
             return Results.Json(body, statusCode: ready ? 200 : 503);

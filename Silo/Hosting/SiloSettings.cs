@@ -29,6 +29,20 @@ public sealed class SiloSettings : IValidatableObject
     [Range(4, 1000)] public int MaxDatabaseConnections { get; set; } = 40;
     /// <summary>Whether the dashboard needs a signed-in supervisor or admin; by default it does outside Development.</summary>
     public bool? DashboardRequiresSignIn { get; set; }
+    /// <summary>
+    /// Silo identity from the pod (name, IP, namespace) through Orleans' Kubernetes hosting. Unset: on when the process runs
+    /// in a pod that the manifests of deploy/k8s describe (KUBERNETES_SERVICE_HOST and POD_NAME both set), off elsewhere.
+    /// </summary>
+    public bool? KubernetesHosting { get; set; }
+    /// <summary>
+    /// On shutdown, how long the edge keeps talking calls going while it refuses new ones (503, so the SIP balancer
+    /// tries another silo) before it hangs up what is left. 0: hang up at once (a developer's Ctrl-C).
+    /// </summary>
+    [Range(0, 3600)] public int DrainSeconds { get; set; }
+
+    /// <summary>Whether Orleans' Kubernetes hosting is used, given the environment the process runs in.</summary>
+    public bool UsesKubernetesHosting(Func<string, string?> environment) =>
+        KubernetesHosting ?? (!string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_HOST")) && !string.IsNullOrEmpty(environment("POD_NAME")));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -36,5 +50,7 @@ public sealed class SiloSettings : IValidatableObject
             yield return new ValidationResult($"'{AdvertisedAddress}' is not an IP address.", [nameof(AdvertisedAddress)]);
         if (SiloPort == GatewayPort)
             yield return new ValidationResult("the silo port and the gateway port must differ.", [nameof(GatewayPort)]);
+        if (KubernetesHosting == true && Storage == StorageMode.Memory)
+            yield return new ValidationResult("Kubernetes hosting needs the AdoNet storage: an in-memory silo has no cluster to join.", [nameof(KubernetesHosting)]);
     }
 }

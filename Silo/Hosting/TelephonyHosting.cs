@@ -35,6 +35,10 @@ public static class TelephonyHosting
         services.AddSingleton<IOutboundDialer>(sp => sp.GetRequiredService<EdgeHost>());
         // Registered after UseOrleans: the edge starts taking calls once the silo can run their grains.
         services.AddHostedService(sp => sp.GetRequiredService<EdgeHost>());
+        // Registered after the edge, so stopped before it: the drain runs while the edge and the silo still work.
+        services.AddHostedService(sp => new CallDrain(sp.GetRequiredService<EdgeHost>(), silo, TimeProvider.System, sp.GetRequiredService<ILogger<CallDrain>>()));
+        if (silo.DrainSeconds > 0)
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = CallDrain.ShutdownTimeout(silo));
         return settings;
     }
 

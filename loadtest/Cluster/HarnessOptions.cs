@@ -23,6 +23,8 @@ public sealed record HarnessOptions
     public bool Api { get; init; } = true;
     public TimeSpan? KillSiloAt { get; init; }
     public TimeSpan? RestartDbAt { get; init; }
+    /// <summary>When the rolling restart begins: every silo in turn stopped gracefully (SIGTERM) and replaced.</summary>
+    public TimeSpan? RollingRestartAt { get; init; }
     /// <summary>How long PostgreSQL stays down in <c>--restart-db</c>.</summary>
     public TimeSpan DbDown { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Folder for the processes' logs; null: a temporary folder (or <c>--out DIR/logs</c>).</summary>
@@ -39,6 +41,8 @@ public sealed record HarnessOptions
           --no-api                 do not start Client.Api
           --kill-silo AT           SIGKILL one silo (the one holding the busiest queue) AT into the run, e.g. 30s
           --restart-db AT          stop PostgreSQL AT into the run and start it again after --db-down (default 5s)
+          --rolling-restart AT     from AT into the run, stop every silo in turn (SIGTERM, as a rolling update does), start its
+                                   replacement and wait until it is ready before the next; count the calls and orders lost
           --logs DIR               where the processes' logs go (default DIR/logs with --out, else a temporary folder)
         """;
 
@@ -54,11 +58,16 @@ public sealed record HarnessOptions
             Api = !args.Flag("no-api"),
             KillSiloAt = args.Has("kill-silo") ? args.Duration("kill-silo", TimeSpan.Zero) : null,
             RestartDbAt = args.Has("restart-db") ? args.Duration("restart-db", TimeSpan.Zero) : null,
+            RollingRestartAt = args.Has("rolling-restart") ? args.Duration("rolling-restart", TimeSpan.Zero) : null,
             DbDown = args.Duration("db-down", TimeSpan.FromSeconds(5), min: TimeSpan.FromMilliseconds(100)),
             Logs = args.String("logs"),
         };
-        if (o.Target is not null && (args.Has("silos") || o.KillSiloAt is not null || o.RestartDbAt is not null || o.PgServer is not null))
-            throw new UsageException("--target runs against a hotline that is already up: --silos, --kill-silo, --restart-db and --pg-server need the harness to start it.");
+        if (o.Target is not null && (args.Has("silos") || o.KillSiloAt is not null || o.RestartDbAt is not null || o.RollingRestartAt is not null || o.PgServer is not null))
+            throw new UsageException("--target runs against a hotline that is already up: --silos, --kill-silo, --restart-db, --rolling-restart and --pg-server need the harness to start it.");
+        if (o.RollingRestartAt is not null && o.Silos < 2)
+            throw new UsageException("--rolling-restart needs at least two silos (--silos 3, say): the others carry the calls while one restarts.");
+        if (o.RollingRestartAt is not null && (o.KillSiloAt is not null || o.RestartDbAt is not null))
+            throw new UsageException("--rolling-restart is a drill of its own: run it without --kill-silo and --restart-db.");
         if (o.KillSiloAt is not null && o.Silos < 2)
             throw new UsageException("--kill-silo needs at least two silos (--silos 3, say): someone has to survive.");
         return o;
@@ -97,6 +106,7 @@ public sealed record HarnessOptions
     {
         parameters["hotline"] = StartsHotline ? $"started by the harness: {Silos} silo(s), PostgreSQL {(PgServer is null ? $"on port {PgPort}" : "on the given server")}{(Api ? ", Client.Api" : "")}" : "already running (--target)";
         if (KillSiloAt is { } k) parameters["kill_silo_at"] = Durations.Format(k);
+        if (RollingRestartAt is { } rr) parameters["rolling_restart_at"] = Durations.Format(rr);
         if (RestartDbAt is { } r)
         {
             parameters["restart_db_at"] = Durations.Format(r);

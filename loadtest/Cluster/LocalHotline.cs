@@ -102,6 +102,22 @@ public sealed class LocalHotline : IAsyncDisposable
         silo.KilledAt = now;
     }
 
+    /// <summary>
+    /// A graceful stop (SIGTERM: the silo leaves the cluster and hands its grains over; SIGKILL only after
+    /// <paramref name="stopTimeout"/>), then a new silo process in its place, ready before this returns.
+    /// </summary>
+    public async Task<(SiloProcess Replacement, TimeSpan Stopped, int ExitCode)> RestartSiloAsync(SiloProcess silo, TimeSpan stopTimeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await silo.Process.StopAsync(stopTimeout);
+        var stopped = Stopwatch.GetElapsedTime(started);
+        silo.Killed = true;
+        silo.KilledAt = DateTimeOffset.UtcNow;
+        var replacement = StartSilo(silo.Index, generation: _silos.Count(s => s.Index == silo.Index));
+        await WaitReadyAsync(replacement, cancellationToken);
+        return (replacement, stopped, silo.Process.ExitCode);
+    }
+
     /// <summary>Stops PostgreSQL (fast: open connections are cut), waits, starts it again; returns when it accepts connections.</summary>
     public async Task RestartDatabaseAsync(TimeSpan down, CancellationToken cancellationToken)
     {
@@ -147,12 +163,15 @@ public sealed class LocalHotline : IAsyncDisposable
         if (_options.Silos > 1)
         {
             _say($"starting silos 2–{_options.Silos}…");
-            var rest = Enumerable.Range(1, _options.Silos - 1).Select(StartSilo).ToList();
+            var rest = Enumerable.Range(1, _options.Silos - 1).Select(i => StartSilo(i)).ToList();
             await Task.WhenAll(rest.Select(s => WaitReadyAsync(s, cancellationToken)));
         }
     }
 
-    private SiloProcess StartSilo(int index)
+    private SiloProcess StartSilo(int index) => StartSilo(index, generation: 0);
+
+    /// <summary>A silo process; <paramref name="generation"/> above 0 is a replacement after a restart, with a log of its own.</summary>
+    private SiloProcess StartSilo(int index, int generation)
     {
         var (siloPort, gatewayPort, httpPort, sipPort) = (FreePort(), FreePort(), FreePort(), FreePort());
         // Silos on one machine: each edge its own SIP port and its own slice of RTP ports.
@@ -176,7 +195,8 @@ public sealed class LocalHotline : IAsyncDisposable
             $"--Hotline:Telephony:RtpPortMax={rtpMin + 1999}",
             $"--Hotline:Telephony:RecordingsPath={Path.Combine(Logs, "recordings")}",
         ];
-        var process = ChildProcess.Start($"silo-{index + 1}", "dotnet", args, Path.Combine(Logs, $"silo-{index + 1}.log"),
+        var name = generation == 0 ? $"silo-{index + 1}" : $"silo-{index + 1}-restart-{generation}";
+        var process = ChildProcess.Start(name, "dotnet", args, Path.Combine(Logs, $"{name}.log"),
             workingDirectory: RepositoryRoot, environment: Production);
         var silo = new SiloProcess(index, siloPort, gatewayPort, url, process, sipPort);
         lock (_silos) _silos.Add(silo);

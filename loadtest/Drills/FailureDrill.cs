@@ -320,10 +320,10 @@ public sealed class FailureDrill(HotlineSession session, string queueId, Func<IR
     }
 
     /// <summary>Read back and not in a final state: a caller stranded (queued, ringing, talking) or a record never finished.</summary>
-    private static bool LeftOpen(CallSnapshot? call) =>
+    internal static bool LeftOpen(CallSnapshot? call) =>
         call is not null && !call.State.IsFinal();
 
-    private static bool EndedNormally(CallSnapshot? call) =>
+    internal static bool EndedNormally(CallSnapshot? call) =>
         call is { State: CallState.Ended or CallState.Abandoned } && call.EndReason != "lost_with_silo";
 
     private async Task<int> CountTicketsAsync(IReadOnlyCollection<string> numbers, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ public sealed class CallsScenario : IScenario
     public async Task<Report> RunAsync(CommandLine options, ScenarioContext context, CancellationToken cancellationToken)
     {
         var harness = HarnessOptions.Parse(options, Environment.GetEnvironmentVariable);
-        var o = CallsOptions.Parse(options, drill: harness.KillSiloAt is not null || harness.RestartDbAt is not null);
+        var o = CallsOptions.Parse(options, drill: harness.KillSiloAt is not null || harness.RestartDbAt is not null || harness.RollingRestartAt is not null);
         options.EnsureAllRead();
         await using var session = await HotlineSession.StartAsync(harness, context.OutDir, cancellationToken);
         return await RunAsync(Name, session, o, context, rateAt: null, cancellationToken);
@@ -90,13 +90,14 @@ public sealed class CallsScenario : IScenario
 
             var drill = new FailureDrill(session, queueId, simulation.InFlightCallIds, simulation.AllCallIds, () => simulation.Elapsed);
             await drill.ArmAsync(context.Time.GetUtcNow(), runTag);
+            var rolling = new RollingRestartDrill(session, simulation.InFlightCallIds, simulation.AllCallIds, () => simulation.Elapsed);
 
             Say(rateAt is null
                 ? $"{s.Rate} calls/s for {Durations.Format(s.Duration)}; {s.Agents} agents think {Durations.Format(s.Think)}, talk {Durations.Format(s.Talk)}, wrap up {Durations.Format(s.WrapUp)} (means)…"
                 : $"a compressed hotline day in {Durations.Format(s.Duration)}, peak {s.Rate} calls/s; {s.Agents} agents…");
             var arrivals = simulation.RunArrivalsAsync(cancellationToken);
             if (tickets is not null) ticketRun = tickets.RunOpenAsync(o.TicketsRate, cancellationToken);
-            var drillRun = drill.RunAsync(cancellationToken);
+            var drillRun = Task.WhenAll(drill.RunAsync(cancellationToken), rolling.RunAsync(cancellationToken));
             var memoryRun = memory is null ? Task.CompletedTask : MeasureUnderLoadAsync(client, simulation, memory, s.Duration / 2, cancellationToken);
 
             var progress = Progress(name, report, simulation, tickets, s);
@@ -121,6 +122,7 @@ public sealed class CallsScenario : IScenario
             Fill(report, o, simulation, tally, window, before, after, session, tickets);
             if (memory is not null) memory.Fill(report);
             await drill.ReportAsync(report, simulation.Finals(), tickets?.Acknowledged.ToArray() ?? [], CancellationToken.None);
+            await rolling.ReportAsync(report, simulation.Finals(), tickets?.Acknowledged.ToArray() ?? [], CancellationToken.None);
             if (o.Baseline)
             {
                 var baseline = await Baseline.MeasureAsync(session, new BaselineOptions(), report, cancellationToken);

@@ -109,6 +109,14 @@ public sealed class HotlineProcess : ToolProcess
         Child.WaitForExit();
     }
 
+    /// <summary>Asks the process to stop (SIGTERM), as Kubernetes or systemd does before it kills.</summary>
+    public void Terminate()
+    {
+        if (Child.HasExited) return;
+        using var kill = Process.Start("kill", ["-TERM", Child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public Task<bool> WaitForExitAsync(TimeSpan timeout) => Child.WaitForExitAsync(new CancellationTokenSource(timeout).Token)
         .ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
 

@@ -47,6 +47,28 @@ public sealed class HarnessTests
         Assert.Throws<UsageException>(() => HarnessOptions.Parse(Args("--target", "postgresql://h:h@127.0.0.1:5432/h", "--restart-db", "10s"), NoEnvironment));
 
     [Fact]
+    public void A_rolling_restart_is_read_with_its_start_and_named_in_the_run_parameters()
+    {
+        var o = HarnessOptions.Parse(Args("--silos", "3", "--rolling-restart", "20s"), NoEnvironment);
+        var parameters = new Dictionary<string, string>();
+        o.Describe(parameters);
+
+        Assert.Equal(TimeSpan.FromSeconds(20), o.RollingRestartAt);
+        Assert.Equal("20s", parameters["rolling_restart_at"]);
+    }
+
+    [Fact]
+    public void A_rolling_restart_needs_a_second_silo_to_carry_the_calls() =>
+        Assert.Throws<UsageException>(() => HarnessOptions.Parse(Args("--rolling-restart", "20s"), NoEnvironment));
+
+    [Fact]
+    public void A_rolling_restart_runs_alone_and_only_on_a_hotline_the_harness_started()
+    {
+        Assert.Throws<UsageException>(() => HarnessOptions.Parse(Args("--silos", "3", "--rolling-restart", "20s", "--kill-silo", "30s"), NoEnvironment));
+        Assert.Throws<UsageException>(() => HarnessOptions.Parse(Args("--target", "postgresql://h:h@127.0.0.1:5432/h", "--rolling-restart", "10s"), NoEnvironment));
+    }
+
+    [Fact]
     public void Calls_defaults_are_a_small_call_centre_with_think_talk_wrap_up_and_impatient_callers()
     {
         var args = Args();

@@ -83,6 +83,32 @@ public static class SippRawScenarios
         ]]></send>
         """);
 
+    /// <summary>An INVITE the edge refuses with <paramref name="status"/> (e.g. 503 from a draining silo), which the caller ACKs.</summary>
+    public static string InviteRefused(int status) => Wrap("refused", $"""
+        <send retrans="500"><![CDATA[
+        INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+        {Headers("INVITE", 1, false)}
+        Content-Type: application/sdp
+        Content-Length: [len]
+
+        {Offer}
+        ]]></send>
+        <recv response="100" optional="true"/>
+        <recv response="{status}"/>
+        <!-- The ACK of a refusal belongs to the INVITE's transaction: its branch, message 0. -->
+        <send><![CDATA[
+        ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-3]
+        From: <sip:13900139000@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+        To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+        Call-ID: [call_id]
+        CSeq: 1 ACK
+        Max-Forwards: 70
+        Content-Length: 0
+
+        ]]></send>
+        """);
+
     /// <summary>The first ACK is "lost": the caller stays silent through two re-sent 200s (0.5 s and 1.5 s) before it
     /// acknowledges; sipp absorbs the retransmissions itself, so the edge's counter shows them.</summary>
     public static string LostAck => Wrap("lost-ack", $"""
