@@ -124,7 +124,7 @@ public static class SurveyInterviewsApi
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, CampaignProblems.TicketNotAwaitingVisit,
                     $"Work order {number} is {Names.Of(order.Status)}, no longer waiting for its return visit.", SurveysApi.Field("satisfaction"));
             var satisfaction = body.Satisfaction switch { "satisfied" => Satisfaction.Satisfied, "basically" => Satisfaction.Basically, _ => Satisfaction.Unsatisfied };
-            await ticket.VisitAsync(satisfaction, body.Note, user.ActorFor(TicketAction.Visit));
+            await ticket.VisitAsync(satisfaction, body.Note, user.ActorFor(TicketCommand.Visit));
             await store.RecordVisitAsync(number, c.Campaign.Id, callId, order.LeadDepartment, body.Satisfaction!, user.JobNo(), ct);
         }
 

@@ -4,7 +4,7 @@ using Hotline.Api.Configuration;
 using Hotline.Api.Demo;
 using Hotline.Calls;
 using Hotline.Reporting;
-using Hotline.Silo.Storage;
+using Hotline.ReadModel;
 using Hotline.Tickets;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -77,7 +77,7 @@ public static class VoicemailApi
 
     /// <summary>The caller's number as this user may see it: in full for those who call back, masked for oversight.</summary>
     private static VoicemailItem Shown(VoicemailItem item, ClaimsPrincipal user) =>
-        CallsApi.SeesCallerNumbers(user) ? item : item with { Caller = PhoneMask.Mask(item.Caller), DialledNumber = PhoneMask.Mask(item.DialledNumber) };
+        CallsApi.SeesCallerNumbers(user) ? item : item with { Caller = PhoneMask.MaskOrNull(item.Caller), DialledNumber = PhoneMask.MaskOrNull(item.DialledNumber) };
 
     private static VoicemailStore? Store(IServiceProvider services) =>
         services.GetService<NpgsqlDataSource>() is { } db ? new VoicemailStore(db) : null;
