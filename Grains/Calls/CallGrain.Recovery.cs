@@ -1,14 +1,6 @@
 using Hotline.Common;
-using Hotline.Departments;
-using Hotline.Events;
-using Hotline.Queues;
 using Hotline.Seats;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
-using Orleans.Placement;
-using Orleans.Runtime;
 
 namespace Hotline.Calls;
 

@@ -1,5 +1,4 @@
 using Hotline.Common;
-using Hotline.Departments;
 using Hotline.Events;
 using Hotline.Queues;
 using Hotline.Seats;
@@ -8,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
-using Orleans.Runtime;
 
 namespace Hotline.Calls;
 

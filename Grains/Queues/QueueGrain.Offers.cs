@@ -1,12 +1,7 @@
 using Hotline.Calls;
 using Hotline.Common;
-using Hotline.Events;
 using Hotline.Seats;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Hotline.Queues;
 

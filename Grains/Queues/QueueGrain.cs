@@ -1,4 +1,3 @@
-using Hotline.Calls;
 using Hotline.Common;
 using Hotline.Events;
 using Hotline.Seats;
@@ -6,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Hotline.Queues;
 

@@ -1,12 +1,6 @@
 using Hotline.Calls;
 using Hotline.Common;
-using Hotline.Events;
-using Hotline.Queues;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Hotline.Seats;
 

@@ -19,14 +19,8 @@ public sealed class EventLogTests
         await using var db = await TestDatabase.CreateAsync("eventlog");
         await using var silo = HotlineProcess.StartSilo(db.ConnectionString, HotlineProcess.FreePort(), HotlineProcess.FreePort(), HotlineProcess.FreePort());
         await silo.WaitReadyAsync();
-        var apiDll = Path.Combine(HotlineProcess.RepositoryRoot, "Client.Api", "bin", HotlineProcess.Configuration, "net10.0", "Hotline.Client.Api.dll");
-        var environment = new Dictionary<string, string> { ["HOTLINE_DEMO_PASSWORD"] = Password };
-        await using var first = HotlineProcess.Start("api-1", apiDll, $"http://127.0.0.1:{HotlineProcess.FreePort()}",
-            [$"--ConnectionStrings:Hotline={db.ConnectionString}", "--Hotline:Demo:Seed=true"], environment);
-        await first.WaitReadyAsync();
-        await using var second = HotlineProcess.Start("api-2", apiDll, $"http://127.0.0.1:{HotlineProcess.FreePort()}",
-            [$"--ConnectionStrings:Hotline={db.ConnectionString}"], environment);
-        await second.WaitReadyAsync();
+        await using var first = await HotlineProcess.StartDemoApiAsync("api-1", db.ConnectionString, Password, seedDemo: true);
+        await using var second = await HotlineProcess.StartDemoApiAsync("api-2", db.ConnectionString, Password, seedDemo: false);
 
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var supervisor = await SignInAsync(http, first.Url, "9001");
@@ -78,11 +72,7 @@ public sealed class EventLogTests
         var (siloPort, gatewayPort, httpPort) = (HotlineProcess.FreePort(), HotlineProcess.FreePort(), HotlineProcess.FreePort());
         var silo = HotlineProcess.StartSilo(db.ConnectionString, siloPort, gatewayPort, httpPort);
         await silo.WaitReadyAsync();
-        var apiDll = Path.Combine(HotlineProcess.RepositoryRoot, "Client.Api", "bin", HotlineProcess.Configuration, "net10.0", "Hotline.Client.Api.dll");
-        await using var api = HotlineProcess.Start("api", apiDll, $"http://127.0.0.1:{HotlineProcess.FreePort()}",
-            [$"--ConnectionStrings:Hotline={db.ConnectionString}", "--Hotline:Demo:Seed=true"],
-            new Dictionary<string, string> { ["HOTLINE_DEMO_PASSWORD"] = Password });
-        await api.WaitReadyAsync();
+        await using var api = await HotlineProcess.StartDemoApiAsync("api", db.ConnectionString, Password, seedDemo: true);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var supervisor = await SignInAsync(http, api.Url, "9001");
         var agent = await SignInAsync(http, api.Url, "1001");

@@ -47,6 +47,29 @@ public sealed class HotlineProcess : ToolProcess
             .. extra,
         ]);
 
+    /// <summary>
+    /// Client.Api as run.sh starts it (no simulated trunk setting), with the demo data when <paramref name="seedDemo"/> and
+    /// the demo password in its environment, on a free port; ready when this returns.
+    /// </summary>
+    public static async Task<HotlineProcess> StartDemoApiAsync(string name, string connectionString, string demoPassword, bool seedDemo)
+    {
+        var dll = Path.Combine(RepositoryRoot, "Client.Api", "bin", Configuration, "net10.0", "Hotline.Client.Api.dll");
+        string[] args = seedDemo
+            ? [$"--ConnectionStrings:Hotline={connectionString}", "--Hotline:Demo:Seed=true"]
+            : [$"--ConnectionStrings:Hotline={connectionString}"];
+        var api = Start(name, dll, $"http://127.0.0.1:{FreePort()}", args, new Dictionary<string, string> { ["HOTLINE_DEMO_PASSWORD"] = demoPassword });
+        try
+        {
+            await api.WaitReadyAsync();
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+    }
+
     public static HotlineProcess StartApi(string connectionString, int httpPort, params string[] extra) =>
         Start("api", Path.Combine(RepositoryRoot, "Client.Api", "bin", Configuration, "net10.0", "Hotline.Client.Api.dll"), $"http://127.0.0.1:{httpPort}",
         [

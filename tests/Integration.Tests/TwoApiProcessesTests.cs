@@ -16,14 +16,8 @@ public sealed class TwoApiProcessesTests
         await using var db = await TestDatabase.CreateAsync("twoapis");
         await using var silo = HotlineProcess.StartSilo(db.ConnectionString, HotlineProcess.FreePort(), HotlineProcess.FreePort(), HotlineProcess.FreePort());
         await silo.WaitReadyAsync();
-        var apiDll = Path.Combine(HotlineProcess.RepositoryRoot, "Client.Api", "bin", HotlineProcess.Configuration, "net10.0", "Hotline.Client.Api.dll");
-        var environment = new Dictionary<string, string> { ["HOTLINE_DEMO_PASSWORD"] = Password };
-        await using var first = HotlineProcess.Start("api-1", apiDll, $"http://127.0.0.1:{HotlineProcess.FreePort()}",
-            [$"--ConnectionStrings:Hotline={db.ConnectionString}", "--Hotline:Demo:Seed=true"], environment);
-        await first.WaitReadyAsync();
-        await using var second = HotlineProcess.Start("api-2", apiDll, $"http://127.0.0.1:{HotlineProcess.FreePort()}",
-            [$"--ConnectionStrings:Hotline={db.ConnectionString}"], environment);
-        await second.WaitReadyAsync();
+        await using var first = await HotlineProcess.StartDemoApiAsync("api-1", db.ConnectionString, Password, seedDemo: true);
+        await using var second = await HotlineProcess.StartDemoApiAsync("api-2", db.ConnectionString, Password, seedDemo: false);
 
         using var http = new HttpClient();
         using var login = await http.PostAsJsonAsync($"{first.Url}/api/auth/login", new { jobNumber = "1001", password = Password });
