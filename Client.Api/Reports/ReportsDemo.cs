@@ -70,7 +70,7 @@ internal sealed partial class ReportsDemo(NpgsqlDataSource? db, DemoSeeder demo,
     {
         if (!options.Value.Demo.Seed || !options.Value.Demo.History || db is null) return;
         await demo.Completed.WaitAsync(stoppingToken);
-        await using (var seeded = db.CreateCommand("SELECT EXISTS (SELECT FROM call_records WHERE call_id LIKE 'demo-%')"))
+        await using (var seeded = db.CreateCommand("SELECT EXISTS (SELECT FROM call_records WHERE call_id LIKE 'demo-history-%')"))
             if ((bool)(await seeded.ExecuteScalarAsync(stoppingToken))!) return;
 
         // Terms a general dictionary would cut (停水 → 停 + 水), as an administrator keeps them for hot topics.
@@ -126,7 +126,7 @@ internal sealed partial class ReportsDemo(NpgsqlDataSource? db, DemoSeeder demo,
         var busy = arrived.Hour is 10 or 14 or 15;
         var wait = busy ? random.Next(2, 40) : random.Next(1, 14);
         var abandon = random.NextDouble() < (busy ? 0.12 : 0.05);
-        var id = $"demo-{day:yyyyMMdd}-{index:0000}";
+        var id = $"demo-history-{day:yyyyMMdd}-{index:0000}"; // apart from the other demo calls (demo-voicemail-1 …)
         var queue = Queues[random.Next(Queues.Length)];
         if (abandon)
         {

@@ -20,7 +20,7 @@ public sealed class ReportsDemoHistoryTests(ApiFixture api) : IClassFixture<ApiF
 
         var tables = report.GetProperty("tables").EnumerateArray().ToDictionary(t => t.Str("name") + "/" + t.Str("keyLabel"));
         var kpi = tables["kpi/指标"].GetProperty("rows").EnumerateArray().ToDictionary(r => r.Str("key"), r => r.GetProperty("values"));
-        Assert.True(kpi["offered"].GetProperty("current").GetDouble() > 2000);
+        Assert.True(kpi["offered"].GetProperty("current").GetDouble() > 2000, $"offered {kpi["offered"]}");
         Assert.True(kpi["received"].GetProperty("lastYear").GetDouble() > 0);      // 同比 has a year to compare with
         Assert.True(kpi["connectionRate"].GetProperty("current").GetDouble() is > 80 and < 100);
         var ranks = tables["evaluation/承办单位"].GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("values").GetProperty("rank").GetDouble()).ToList();
